@@ -1,0 +1,51 @@
+# Two entry points, both idempotent (stamps skip what is already installed):
+#   make demo  - install everything, ingest the bundled sample reports, serve http://127.0.0.1:8000
+#   make test  - install everything with test extras (and Debian chromium), run the whole test suite
+SHELL := /bin/bash
+VENV := .venv
+PIP := $(VENV)/bin/pip
+STAMPS := .make-stamps
+PYTHON ?= python3
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test install install-test browser bench
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# torch first: 2.13.0 is the local CPU wheel; anything else pulls a multi-GB CUDA build.
+$(STAMPS)/torch: | $(VENV)/bin/python
+	@mkdir -p $(STAMPS)
+	$(PIP) install -q torch==2.13.0
+	@touch $@
+
+$(STAMPS)/install: pyproject.toml $(STAMPS)/torch
+	$(PIP) install -q torch==2.13.0 -e .
+	@touch $@
+
+$(STAMPS)/install-test: pyproject.toml $(STAMPS)/install
+	$(PIP) install -q torch==2.13.0 -e '.[test]'
+	@touch $@
+
+install: $(STAMPS)/install
+install-test: $(STAMPS)/install-test
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Debian chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+demo: install
+	$(VENV)/bin/yotassist ingest samples/
+	$(VENV)/bin/yotassist serve --host 127.0.0.1 --port 8000
+
+test: install-test browser
+	$(VENV)/bin/python -m pytest -q
+
+bench: install-test
+	$(VENV)/bin/python bench/retrieval.py
+	$(VENV)/bin/python bench/answers.py

@@ -1,0 +1,1 @@
+"""People-facing surfaces: the FastAPI app with its web page, and the ``yotassist`` CLI. Thin."""

@@ -1,0 +1,1 @@
+"""Ratings, question routing, answer and draft composition, citation verification. No HTTP."""

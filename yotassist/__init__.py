@@ -1,0 +1,3 @@
+"""yotassist: shared settings and version; the work lives in ingest, index, assistant and api."""
+
+__version__ = "0.1.0"
