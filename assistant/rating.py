@@ -462,7 +462,7 @@ def rate(
         capped_by=capped,
     )
     findings.extend(_score_findings(score, overall, standards, rules))
-    resettlement_result = _resettlement(rules, published, overall)
+    resettlement_result = _resettlement(rules, published, overall, complete)
     if resettlement_result.limiting_applied and published_overall == "Outstanding":
         findings.append(
             f"The published overall rating is Outstanding although 4.1 is {published.get('4.1')}, "
@@ -583,7 +583,9 @@ def _score_findings(
     return out
 
 
-def _resettlement(rules: FrameworkRules, published: Mapping[str, str], overall: OverallResult) -> ResettlementResult:
+def _resettlement(
+    rules: FrameworkRules, published: Mapping[str, str], overall: OverallResult, complete: bool
+) -> ResettlementResult:
     lims = list(rules.limiting)
     if not lims:
         return ResettlementResult(
@@ -595,7 +597,11 @@ def _resettlement(rules: FrameworkRules, published: Mapping[str, str], overall: 
     if rating is None:
         return ResettlementResult(
             in_framework=True,
-            note=f"{lim.standard} was not rated (no relevant resettlement cases), so no limiting judgement applies.",
+            note=(
+                f"{lim.standard} was not rated (no relevant resettlement cases), so no limiting judgement applies."
+                if complete
+                else f"No {lim.standard} rating was given, so no limiting judgement applies."
+            ),
         )
     applied = rating == lim.when
     if applied:
