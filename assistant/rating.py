@@ -289,6 +289,7 @@ def rate_standard(
             f"of the {_fmt_num(boundary)}% boundary ({_points(margin)})"
         )
     # 2. a differing judgement in one case would change the band
+    one_case_bands: set[str] = set()
     if d.one_case:
         changes = []
         for i, k in enumerate(usable):
@@ -301,6 +302,7 @@ def rate_standard(
                 trial = values[:i] + [Fraction(100 * ny, k.relevant)] + values[i + 1 :]
                 new = _standard_band(trial, rules)
                 if new != computed:
+                    one_case_bands.add(new)
                     changes.append(f"one {word} 'Yes' on {k.name} ({ny}/{k.relevant}) would make it {new}")
         if changes:
             reasons.append("one case would change the band: " + "; ".join(changes))
@@ -331,6 +333,19 @@ def rate_standard(
         status = "agrees"
     else:
         status = "discretion applied" if reasons else "unexplained disagreement"
+    if status == "discretion applied":
+        assert published is not None
+        up = rank(published) > rank(computed)
+        near = below_upper if up else above_lower
+        towards = bool(small) or (cases is not None and cases <= d.small_sample)
+        towards |= near is not None and near <= d.within_pp
+        towards |= any((rank(b) > rank(computed)) == up for b in one_case_bands)
+        if not towards:
+            notes.append(
+                f"none of the discretion triggers points from {computed} towards the published {published}"
+            )
+        if abs(rank(published) - rank(computed)) > 1:
+            notes.append(f"the published {published} is {abs(rank(published) - rank(computed))} bands from {computed}")
     return StandardResult(
         id=rule.id,
         title=rule.title,
@@ -530,7 +545,9 @@ def _standard_findings(res: StandardResult, have_published: bool) -> list[str]:
             f"(lowest {_fmt_basis(b)})."
         )
         if res.status == "discretion applied":
-            return [lead + " Discretion applied: " + "; ".join(res.discretion_reasons) + "."]
+            caveats = [n for n in res.discretion_notes if n.startswith(("none of the", "the published"))]
+            caveat = f" Note: {'; '.join(caveats)}." if caveats else ""
+            return [lead + " Discretion applied: " + "; ".join(res.discretion_reasons) + "." + caveat]
         checks = [f"the lowest key question is {_points(res.margin_pp)} from the nearest boundary"]
         if any("one case" in n for n in res.discretion_notes):
             checks.append("counts are not known for every key question, so the one-case test was partial")

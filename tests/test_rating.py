@@ -214,12 +214,25 @@ def test_discretion_applied_and_unexplained_disagreement_findings() -> None:
     text = "\n".join(result.findings)
     assert "2.2 Planning (court disposals): published Good, but the key questions compute to Requires improvement" in text
     assert "Discretion applied" in text and "Unexplained disagreement" in text
+    # 57.1% (4/7) is 7.9 pp below Good and one case only moves it down: eligible, but not towards Good
+    assert "Note: none of the discretion triggers points from Requires improvement towards the published Good" in text
     # the score uses computed bands: 19 - 2 (2.1 Good->Inadequate) = 17, published says 20
     assert result.score.computed == 17 and result.score.from_published_standards == 21
     assert "does not equal the sum of the published standard ratings (21/36)" in text
     assert "differs from the computed 17/36" in text and "2.1 (unexplained disagreement)" in text
     assert result.overall.computed == "Requires improvement"
     assert "The published overall rating Good differs from the computed Requires improvement" in text
+
+
+def test_discretion_towards_the_published_rating_has_no_caveat() -> None:
+    published = dict(WIGAN_PUBLISHED, **{"2.4": "Inadequate"})  # 2/4 = 50%: on the boundary, small sample
+    result = R.rate_report(wigan_report(standards=published, score=18))
+    s24 = result.standards["2.4"]
+    assert s24.status == "discretion applied" and s24.margin_pp == 0.0
+    assert any("within 5 points of the 50% boundary (0 points)" in r for r in s24.discretion_reasons)
+    assert any("sample of 4 cases" in r for r in s24.discretion_reasons)
+    finding = next(f for f in result.findings if f.startswith("2.4"))
+    assert "Discretion applied" in finding and "Note:" not in finding
 
 
 def test_missing_key_question_table_is_a_finding_and_score_uses_published() -> None:
