@@ -1,0 +1,180 @@
+"""Key-question tables inside a standard's section.
+
+Only the first table after the "Our rating ... is based on the following key questions" line
+(or, failing that, after the first "% Yes" / "Relevant cases" header) is read: the prompt tables
+that follow it (Wigan prints one per key question) and the annex prompt tables are not key
+questions. Rows are ``question<TAB>88%`` or ``question<TAB>relevant<TAB>yes``; the column order
+of counts comes from the header. Wrapped questions (PDF) and lone figure lines are joined.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.doc import Doc
+from ingest.model import KeyQuestion
+from ingest.normalise import strip_bullet, strip_markers
+
+INTRO_RE = re.compile(r"\bkey\s+[gq]uestions?\b", re.I)
+PCT_HEADER_RE = re.compile(r"%\s*(?:of\s+cases\s+)?['‘’\"“”]?\s*yes|\byes['‘’\"“”]?\s*%", re.I)
+QUESTION_RE = re.compile(r"\?|^(?:[a-z][.)]\s+)?(?:does|do|is|are|was|were|has|have|did|can|where|how|what|to what)\b", re.I)
+REL_RE = re.compile(r"\brelevant\b", re.I)
+YES_RE = re.compile(r"\b(?:number|no\.?)\s+['‘’\"“”]?\s*yes|\byes\b", re.I)
+NUM_CELL_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*(%?)$")
+FLAT_ROW_RE = re.compile(
+    r"^(?P<q>.{8,}?[A-Za-z?)\]'’\"”])\s+(?P<n1>\d{1,3}(?:\.\d{1,2})?)\s*(?P<p1>%?)"
+    r"(?:\s+(?P<n2>\d{1,3}(?:\.\d{1,2})?)\s*(?P<p2>%?))?$")
+MAX_ROW = 500
+
+
+def _row(text: str) -> tuple[str, list[tuple[float, bool]]] | None:
+    """(question, [(number, had_percent_sign), ...]) for a table row, else None."""
+    if not text or len(text) > MAX_ROW:
+        return None
+    if "\t" in text:
+        cells = text.split("\t")
+        nums: list[tuple[float, bool]] = []
+        while cells and len(nums) < 2:
+            m = NUM_CELL_RE.match(cells[-1].strip())
+            if not m:
+                break
+            nums.insert(0, (float(m.group(1)), bool(m.group(2))))
+            cells.pop()
+        question = " ".join(c.strip() for c in cells if c.strip())
+        if nums and question and any(ch.isalpha() for ch in question):
+            return question, nums
+        if nums:
+            return "", nums  # figures only (a lone "44%")
+    m = FLAT_ROW_RE.match(text)
+    if m:
+        nums = [(float(m.group("n1")), bool(m.group("p1")))]
+        if m.group("n2"):
+            nums.append((float(m.group("n2")), bool(m.group("p2"))))
+        return m.group("q"), nums
+    m = NUM_CELL_RE.match(text.strip())
+    if m:
+        return "", [(float(m.group(1)), bool(m.group(2)))]
+    return None
+
+
+def _is_header(text: str) -> bool:
+    return bool(PCT_HEADER_RE.search(text) or (REL_RE.search(text) and YES_RE.search(text)))
+
+
+def _order(header: str) -> str:
+    """'pct', 'rel-yes' or 'yes-rel' from a header line."""
+    low = header.lower()
+    rel, yes = low.find("relevant"), -1
+    m = YES_RE.search(header)
+    if m:
+        yes = m.start()
+    if rel >= 0 and yes >= 0:
+        return "rel-yes" if rel < yes else "yes-rel"
+    return "pct"
+
+
+def _clean_question(q: str) -> str:
+    _, q = strip_bullet(q.strip())
+    q = strip_markers(q)
+    q = re.sub(r"\s+([?.,;:])", r"\1", q)  # "safe ?" left by a tab split
+    return " ".join(q.split())
+
+
+def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid: str) -> list[KeyQuestion]:
+    """Key questions of the standard whose section spans lines [start, end] (0-based, inclusive)."""
+    intro = None
+    for i in range(start, end + 1):
+        f = doc.fl[i]
+        if f and (INTRO_RE.search(f) and len(f) < 300 or _is_header(f) and len(f) < 200):
+            intro = i
+            break
+    if intro is None:
+        return []
+    order = _order(doc.fl[intro]) if _is_header(doc.fl[intro]) else "pct"
+    rows: list[KeyQuestion] = []
+    pending: list[str] = []
+    misses = 0
+    i = intro + 1
+    while i <= end:
+        if doc.blank[i]:
+            i += 1
+            continue
+        c = doc.cl[i]
+        if not c:  # over-long line: prose
+            break
+        if _is_header(c) and not _row(c):
+            if rows:
+                break
+            order = _order(c)
+            pending = []
+            i += 1
+            continue
+        r = _row(c)
+        if r is not None:
+            question, nums = r
+            if not question and pending:
+                question = " ".join(pending)
+            elif pending and question and not question[:1].isupper():
+                question = " ".join(pending + [question])
+            elif pending and question and not pending[-1].rstrip().endswith("?"):
+                question = " ".join(pending + [question])
+            pending = []
+            if not question:
+                i += 1
+                continue
+            kq = _make(question, nums, order, i, warnings, sid)
+            if kq:
+                rows.append(kq)
+            misses = 0
+            i += 1
+            continue
+        # a non-row line: part of a wrapped question, the header's tail, or the end of the table
+        if rows and not _row_soon(doc, i, end):
+            break
+        if len(c) <= 300 and len(pending) < 3 and not c.endswith("."):
+            pending.append(c.replace("\t", " "))
+        else:
+            pending = []
+            misses += 1
+        if not rows and misses > 4:
+            break
+        i += 1
+    return rows
+
+
+def _row_soon(doc: Doc, i: int, end: int) -> bool:
+    """Whether a wrapped question starting at line i ends in a row within the next two lines."""
+    seen = 0
+    j = i + 1
+    while j <= end and seen < 3:
+        if doc.blank[j]:
+            j += 1
+            continue
+        r = _row(doc.cl[j]) if doc.cl[j] else None
+        if r is not None:
+            return True
+        seen += 1
+        j += 1
+    return False
+
+
+def _make(question: str, nums: list[tuple[float, bool]], order: str, i: int, warnings: list[str],
+          sid: str) -> KeyQuestion | None:
+    q = _clean_question(question)
+    if not q or not QUESTION_RE.search(q):
+        return None
+    if len(nums) == 1 or any(p for _, p in nums):
+        value = next((n for n, p in nums if p), nums[-1][0])
+        if value > 100:
+            warnings.append(f"Standard {sid}: a key-question figure of {value:g}% is above 100%.")
+        return KeyQuestion(question=q, percent=float(value), line=i + 1)
+    a, b = int(nums[0][0]), int(nums[1][0])
+    relevant, yes = (a, b) if order != "yes-rel" else (b, a)
+    if order == "pct" and yes > relevant:
+        relevant, yes = yes, relevant
+    if relevant <= 0:
+        warnings.append(f"Standard {sid}: key question '{q}' has no relevant cases.")
+        return None
+    if yes > relevant:
+        warnings.append(f"Standard {sid}: key question '{q}' has more 'Yes' answers ({yes}) than relevant cases ({relevant}).")
+    return KeyQuestion(question=q, percent=round(100 * yes / relevant, 1), yes=yes, relevant=relevant, line=i + 1)
