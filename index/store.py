@@ -1,0 +1,436 @@
+"""The ``Index`` facade: ingest, remove, list, fetch and search reports.
+
+Layout of an index folder::
+
+    reports/<source>.json   parsed Report (+ its loaded lines, chunk count, time): the commit record
+    sources/<source>        the ingested file's bytes, as uploaded
+    chroma/                 embedded Chroma (absent when a Chroma server is used)
+    embed-cache.sqlite      content-hash -> vector cache
+    generation              stamp bumped after every change (other processes notice it)
+
+Idempotency and atomic replacement: a file whose sha256 equals the committed report's is skipped
+without parsing or loading the model. A new or changed file is parsed, chunked and embedded; its
+chunks are written to Chroma under a new *version* (sha256 prefix, part of every chunk id and its
+metadata) beside any old ones; then ``reports/<source>.json`` is written by atomic rename. That
+rename is the single commit point: search only shows chunks whose version equals the committed
+report's, so readers see the old report or the new one, never a mix or half. Old-version chunks
+are deleted after the commit; leftovers from a crash are invisible and swept on the next ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Literal, Sequence
+
+from pydantic import BaseModel, Field
+
+from index.model import Chunk, Hit
+from ingest.model import Report
+from yotassist.settings import Settings, get_settings
+
+SUPPORTED_EXTS = {".txt", ".md", ".markdown", ".text", ".pdf", ".html", ".htm", ".xhtml"}
+Status = Literal["added", "updated", "unchanged", "failed"]
+
+
+class IngestResult(BaseModel):
+    source: str
+    status: Status
+    chunks: int = 0
+    error: str | None = None
+    path: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
+
+
+class IngestSummary(BaseModel):
+    results: list[IngestResult] = Field(default_factory=list)
+    seconds: float = 0.0
+    embedded: int = 0  # chunks that had to be embedded (cache misses)
+    cached: int = 0  # chunks whose vectors came from the cache
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def chunks(self) -> int:
+        return sum(r.chunks for r in self.results if r.status in ("added", "updated"))
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status != "failed" for r in self.results)
+
+
+class ReportSummary(BaseModel):
+    source: str
+    service: str | None = None
+    published: str | None = None
+    year: int | None = None
+    framework: str | None = None
+    report_type: str | None = None
+    overall: str | None = None
+    score: int | None = None
+    max_score: int | None = None
+    resettlement: str | None = None
+    sha256: str | None = None
+    chunks: int = 0
+
+
+def safe_source_name(filename: str) -> str:
+    """A file name safe to store and cite: no directories, no control or odd characters."""
+    name = Path(str(filename).replace("\\", "/")).name.strip()
+    name = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", name).strip(" .")
+    name = re.sub(r"_+", "_", name)
+    if not name or name in {".", ".."}:
+        name = "upload.txt"
+    return name[:180]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _load_report_from_bytes(data: bytes, filename: str) -> Report:
+    """Parser entry point (ingest owns it); imported lazily to keep this module light."""
+    import ingest
+
+    if hasattr(ingest, "load_bytes"):
+        return ingest.load_bytes(data, filename)
+    raise RuntimeError("the report parser (ingest.load_bytes) is not available")
+
+
+class Index:
+    """Reports in, hits out. One instance per index folder per process is the intended use."""
+
+    def __init__(self, settings: Settings, index_dir: Path, chroma_url: str | None) -> None:
+        self.settings = settings
+        self.dir = Path(index_dir)
+        self.chroma_url = chroma_url
+        self.reports_dir = self.dir / "reports"
+        self.sources_dir = self.dir / "sources"
+        for d in (self.reports_dir, self.sources_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._embedder: Any = None
+        self._store: Any = None
+        self._corpus: Any = None
+        self._lexical: Any = None
+        self._generation_seen: tuple[int, int] | None = None
+
+    # --- opening ----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, index_dir: Path | None = None,
+             chroma_url: str | None = None) -> "Index":
+        settings = settings or get_settings()
+        folder = Path(index_dir) if index_dir else settings.index_dir
+        return cls(settings, folder.expanduser(), chroma_url or settings.chroma_url)
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from index.embedder import CachedEmbedder
+
+            self._embedder = CachedEmbedder(self.settings.embed, self.dir / "embed-cache.sqlite")
+        return self._embedder
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from index.chroma_store import ChromaStore, make_client
+
+            client = make_client(self.dir / "chroma", self.chroma_url)
+            self._store = ChromaStore(client, self.settings.collection, self.embedder.chroma())
+        return self._store
+
+    # --- commit records ---------------------------------------------------------------------
+    def _record_path(self, source: str) -> Path:
+        return self.reports_dir / f"{source}.json"
+
+    def _read_record(self, source: str) -> dict[str, Any] | None:
+        path = self._record_path(source)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _records(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for path in sorted(self.reports_dir.glob("*.json")):
+            try:
+                rec = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            out[rec.get("source") or path.name[:-5]] = rec
+        return out
+
+    def _bump_generation(self) -> None:
+        _atomic_write(self.dir / "generation", str(time.time_ns()).encode())
+
+    def _generation(self) -> tuple[int, int]:
+        try:
+            st = (self.dir / "generation").stat()
+            return (st.st_mtime_ns, st.st_size)
+        except OSError:
+            return (0, 0)
+
+    # --- ingest -------------------------------------------------------------------------------
+    @staticmethod
+    def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[IngestResult]]:
+        files: list[Path] = []
+        missing: list[IngestResult] = []
+        for p in paths:
+            p = Path(p)
+            if p.is_dir():
+                files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_EXTS
+                                    and not f.name.startswith(".") and f.name.lower() != "readme.md"))
+            elif p.is_file():
+                files.append(p)
+            else:
+                missing.append(IngestResult(source=p.name, status="failed", path=str(p), error=f"no such file or folder: {p}"))
+        return files, missing
+
+    def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestSummary:
+        """Index files and folders; each file is added, updated, unchanged or failed on its own."""
+        t0 = time.perf_counter()
+        files, results = self._expand(paths)
+        summary = IngestSummary(results=list(results))
+        bar = None
+        if progress and files:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(files), unit="file", desc="ingest", leave=False, dynamic_ncols=True)
+        before = self._embed_stats()
+        for f in files:
+            if bar is not None:
+                bar.set_postfix_str(f.name[:40])
+            try:
+                data = f.read_bytes()
+            except OSError as exc:
+                summary.results.append(IngestResult(source=f.name, status="failed", path=str(f), error=f"cannot read {f}: {exc.strerror}"))
+            else:
+                res = self._ingest_one(data, f.name)
+                res.path = str(f)
+                summary.results.append(res)
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        after = self._embed_stats()
+        summary.embedded, summary.cached = after[0] - before[0], after[1] - before[1]
+        summary.seconds = round(time.perf_counter() - t0, 3)
+        return summary
+
+    def ingest_bytes(self, data: bytes, filename: str) -> IngestResult:
+        """The upload path: same steps as ``ingest``; the bytes are kept under sources/."""
+        limit = self.settings.max_upload_mb * 1024 * 1024
+        if len(data) > limit:
+            return IngestResult(source=safe_source_name(filename), status="failed",
+                                error=f"file is larger than {self.settings.max_upload_mb} MB")
+        return self._ingest_one(data, filename)
+
+    def _embed_stats(self) -> tuple[int, int]:
+        if self._embedder is None:
+            return (0, 0)
+        return (self._embedder.stats.misses, self._embedder.stats.hits)
+
+    def _ingest_one(self, data: bytes, filename: str, force: bool = False) -> IngestResult:
+        t0 = time.perf_counter()
+        source = safe_source_name(filename)
+        if Path(source).suffix.lower() not in SUPPORTED_EXTS:
+            return IngestResult(source=source, status="failed",
+                                error=f"unsupported file type {Path(source).suffix or '(none)'}; expected one of .txt .md .pdf .html")
+        sha = hashlib.sha256(data).hexdigest()
+        version = sha[:16]
+        with self._lock:
+            old = self._read_record(source)
+            if force and old and old.get("version") == version:
+                version = f"{version}.{time.time_ns() % 10**10}"  # new ids beside the committed ones
+            if old and old.get("sha256") == sha and not force:
+                return IngestResult(source=source, status="unchanged", chunks=int(old.get("chunks", 0)),
+                                    seconds=round(time.perf_counter() - t0, 3))
+            written = False
+            try:
+                report = _load_report_from_bytes(data, source)
+                report.source = source
+                report.sha256 = sha
+                if not report.lines:
+                    raise ValueError("no text found in the file")
+                from index.chunker import chunk_report, embedding_text
+
+                chunks = chunk_report(report, version)
+                if not chunks:
+                    raise ValueError("no indexable text found in the file")
+                vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
+                self.store.add(chunks, vectors, version)
+                written = True
+                tmp_source = self.sources_dir / f".{source}.incoming"
+                _atomic_write(tmp_source, data)
+                record = report.model_dump(mode="json")
+                record.update(source=source, sha256=sha, version=version, chunks=len(chunks),
+                              indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                              lines=report.lines, line_pages=report.line_pages, year=report.year)
+                # Commit point: the report becomes visible (with exactly these chunks) here.
+                _atomic_write(self._record_path(source), json.dumps(record, ensure_ascii=False).encode("utf-8"))
+                os.replace(tmp_source, self.sources_dir / source)
+            except Exception as exc:  # one bad file never stops the others nor leaves half data
+                if written:
+                    try:
+                        self.store.delete_version(source, version)
+                    except Exception:
+                        pass
+                return IngestResult(source=source, status="failed", error=_one_line(exc),
+                                    seconds=round(time.perf_counter() - t0, 3))
+            try:
+                self.store.delete_source(source, keep_version=version)
+            except Exception:
+                pass  # invisible leftovers; swept next time
+            self._bump_generation()
+            return IngestResult(source=source, status="updated" if old else "added", chunks=len(chunks),
+                                seconds=round(time.perf_counter() - t0, 3), warnings=list(report.warnings))
+
+    # --- reindex / remove -----------------------------------------------------------------------
+    def reindex(self, progress: bool = True) -> IngestSummary:
+        """Re-parse, re-chunk and re-embed every stored source (after a parser or chunker change).
+
+        The cache keeps unchanged chunk texts from being re-embedded."""
+        t0 = time.perf_counter()
+        summary = IngestSummary()
+        for source in sorted(self._records()):
+            path = self.sources_dir / source
+            if not path.is_file():
+                summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
+                continue
+            res = self._ingest_one(path.read_bytes(), source, force=True)
+            summary.results.append(res)
+        summary.seconds = round(time.perf_counter() - t0, 3)
+        return summary
+
+    def remove(self, source: str) -> bool:
+        """Remove a report and its chunks; False when it is not indexed."""
+        source = safe_source_name(source)
+        with self._lock:
+            rec_path = self._record_path(source)
+            if not rec_path.exists():
+                return False
+            rec_path.unlink()  # invisible from here on
+            self._bump_generation()
+            try:
+                self.store.delete_source(source)
+            finally:
+                (self.sources_dir / source).unlink(missing_ok=True)
+            return True
+
+    # --- reading --------------------------------------------------------------------------------
+    def reports(self) -> list[ReportSummary]:
+        out = []
+        for source, rec in self._records().items():
+            published = rec.get("published")
+            year = rec.get("year") or (int(published[:4]) if published and published[:4].isdigit() else None)
+            out.append(ReportSummary(
+                source=source, service=rec.get("service"), published=published, year=year,
+                framework=rec.get("framework"), report_type=rec.get("report_type"), overall=rec.get("overall"),
+                score=rec.get("score"), max_score=rec.get("max_score"), resettlement=rec.get("resettlement"),
+                sha256=rec.get("sha256"), chunks=int(rec.get("chunks") or 0),
+            ))
+        return sorted(out, key=lambda r: (r.service or r.source, r.published or ""))
+
+    def get_report(self, source: str) -> Report | None:
+        rec = self._read_record(safe_source_name(source))
+        if rec is None:
+            return None
+        report = Report.model_validate(rec)
+        report.lines = list(rec.get("lines") or [])
+        report.line_pages = rec.get("line_pages")
+        return report
+
+    def source_path(self, source: str) -> Path | None:
+        path = self.sources_dir / safe_source_name(source)
+        return path if path.is_file() else None
+
+    def services(self) -> list[str]:
+        return sorted({r.service for r in self.reports() if r.service})
+
+    # --- search ---------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Rebuild the visible chunk list and BM25 when the generation stamp moved."""
+        gen = self._generation()
+        if self._corpus is not None and gen == self._generation_seen:
+            return
+        with self._lock:
+            from index.lexical import LexicalIndex
+            from index.retriever import Corpus
+
+            versions = {s: r.get("version") or (r.get("sha256") or "")[:16] for s, r in self._records().items()}
+            visible: list[Chunk] = []
+            for chunk, version in self.store.all_records():
+                if versions.get(chunk.source) == version:
+                    visible.append(chunk)
+            visible.sort(key=lambda c: (c.source, c.line_start, c.line_end))
+            self._corpus = Corpus(visible)
+            self._lexical = LexicalIndex([_lexical_text(c) for c in visible])
+            self._services = sorted({c.service for c in visible if c.service})
+            self._generation_seen = gen
+
+    def warm(self) -> None:
+        """Load the model, Chroma and BM25 now (servers call this at start-up)."""
+        self._refresh()
+        self.embedder.embed_query("warm up")
+
+    def search(self, query: str, k: int = 5, *, service: str | None = None, standard: str | None = None,
+               diversify: bool | None = None) -> list[Hit]:
+        from index.query import find_services, understand
+        from index.retriever import hybrid_search
+
+        query = (query or "").strip()
+        if not query:
+            return []
+        self._refresh()
+        plan = understand(query, self._services)
+        if service:
+            resolved = find_services(service, self._services)
+            match = [s for s in self._services if s.lower() == service.strip().lower()]
+            service = (match or resolved or [service])[0]
+        vector = self.embedder.embed_query(plan.text)
+
+        def dense(where: dict | None, n: int) -> list[tuple[str, float]]:
+            return self.store.query(vector, n, where)
+
+        return hybrid_search(plan, self._corpus, self._lexical.scores(plan.text), dense, k,
+                             candidates=self.settings.candidates, service=service, standard=standard,
+                             diversify_results=diversify)
+
+    def chunks(self) -> list[Chunk]:
+        self._refresh()
+        return list(self._corpus.chunks)
+
+    def as_retriever(self, k: int = 5, **filters: Any) -> Any:
+        from index.langchain_retriever import IndexRetriever
+
+        return IndexRetriever(index=self, k=k, **filters)
+
+
+def _lexical_text(chunk: Chunk) -> str:
+    # The section title and number take part in matching; the service name does not (it would
+    # make every chunk of a report match a question that names it: services are filters instead).
+    return f"{chunk.section} {chunk.title}\n{chunk.text}"
+
+
+def _one_line(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split()) or exc.__class__.__name__
+    return msg[:300]
+
+
+def iter_sources(paths: Iterable[Path]) -> list[Path]:
+    return Index._expand(list(paths))[0]
