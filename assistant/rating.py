@@ -308,13 +308,18 @@ def rate_standard(
             reasons.append("one case would change the band: " + "; ".join(changes))
         missing = [k for k in usable if k.yes is None]
         if missing:
+            which = "" if len(missing) == len(usable) else " for " + ", ".join(k.name for k in missing)
             notes.append(
-                "only percentages are known for "
-                + ", ".join(k.name for k in missing)
-                + ", so whether one case would change the band cannot be computed from them"
+                f"only percentages are known{which}, so whether one case would change the band "
+                "cannot be computed from them"
             )
         if any(k.inferred for k in usable):
             notes.append(f"counts inferred from the printed percentages assuming all {cases} cases were relevant")
+    if basis_kq.yes is None and lowest in rules.boundaries:
+        notes.append(
+            f"the printed {_fmt_pct(lowest)} is rounded, so the exact value may lie just below the "
+            f"{_fmt_pct(lowest)} boundary"
+        )
     # 3. a (sub-)sample of five cases or fewer
     small = [k for k in usable if k.value == lowest and k.relevant is not None and k.relevant <= d.small_sample]
     if small:
@@ -549,7 +554,9 @@ def _standard_findings(res: StandardResult, have_published: bool) -> list[str]:
             caveat = f" Note: {'; '.join(caveats)}." if caveats else ""
             return [lead + " Discretion applied: " + "; ".join(res.discretion_reasons) + "." + caveat]
         checks = [f"the lowest key question is {_points(res.margin_pp)} from the nearest boundary"]
-        if any("one case" in n for n in res.discretion_notes):
+        if any(n.startswith("only percentages are known,") for n in res.discretion_notes):
+            checks.append("only percentages are printed, so the one-case test could not be made")
+        elif any(n.startswith("only percentages are known for") for n in res.discretion_notes):
             checks.append("counts are not known for every key question, so the one-case test was partial")
         else:
             checks.append("no single case would change the band")

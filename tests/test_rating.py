@@ -141,6 +141,13 @@ def test_percentages_only_cannot_test_one_case_unless_cases_known() -> None:
     assert res.basis.yes is None and not res.discretion_eligible
 
 
+def test_a_printed_percentage_on_a_boundary_is_flagged_as_rounded() -> None:
+    res = R.rate_standard(R21.standard("2.1"), pcts(64, 59, 50), R21, "Requires improvement")
+    assert res.computed == "Requires improvement" and res.margin_pp == 0.0
+    assert any("rounded" in n and "50% boundary" in n for n in res.discretion_notes)
+    assert not any("rounded" in n for n in R.rate_standard(R21.standard("2.1"), counts((1, 2)), R21).discretion_notes)
+
+
 def test_missing_table_is_not_computed_and_bad_rows_are_ignored() -> None:
     res = R.rate_standard(R21.standard("2.4"), [], R21, "Good")
     assert res.status == "not computed" and res.computed is None and res.published == "Good"
