@@ -72,6 +72,7 @@ def test_what_if_2018_joint_working_and_full_score(runner) -> None:
         (["--kq", "2.2=5/8", "--framework", "2030"], "unknown framework"),
         (["--kq", "2.2=5/8", "--rating", "1.1=Brilliant"], "rating must be one of"),
         (["--kq", "3.1=60%", "--cases", "3.1=x"], "bad --cases"),
+        (["--kq", "3.1=60%", "--cases", "3.2=5"], "without --kq values"),
         ([], "give a report FILE"),
         (["no-such-report.txt"], "no such file"),
     ],
@@ -89,6 +90,14 @@ def test_file_and_kq_together_is_refused(runner, tmp_path) -> None:
     f.write_text("x\n")
     res = runner.invoke(app, ["rate", str(f), "--kq", "2.2=5/8"])
     assert res.exit_code == 2 and "not both" in res.stderr
+
+
+def test_cases_enable_the_one_case_test_for_typed_percentages(runner) -> None:
+    res = runner.invoke(app, ["rate", "--kq", "3.1=90%,40%,95%", "--cases", "3.1=5", "--json"])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["standards"]["3.1"]
+    assert s["computed"] == "Inadequate" and s["discretion_eligible"]
+    assert any("sample of 5 cases" in r for r in s["discretion_reasons"])
 
 
 def test_table_shows_published_and_computed_side_by_side(runner) -> None:

@@ -55,6 +55,9 @@ def rate(
             kqs = R.parse_kq_specs(kq, fw)
             ratings = dict(R.parse_rating_spec(s, fw) for s in rating)
             counts = dict(_parse_cases(s) for s in cases)
+            stray = sorted(set(counts) - set(kqs))
+            if stray:
+                raise ValueError(f"--cases given for {', '.join(stray)} without --kq values for it")
         except ValueError as exc:
             fail(str(exc))
         result = R.rate(kqs, ratings, fw, cases=counts, source="typed values")
