@@ -108,28 +108,54 @@ def _fixture(fixtures_dir, name: str):
     return path
 
 
-def test_fixture_discretion_applied(fixtures_dir) -> None:
-    path = _fixture(fixtures_dir, "discretion-applied.txt")
-    res = CliRunner().invoke(app, ["rate", str(path), "--json"])
+def _rate_fixture(fixtures_dir, name: str) -> dict:
+    res = CliRunner().invoke(app, ["rate", str(_fixture(fixtures_dir, name)), "--json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    return json.loads(res.stdout)
+
+
+def _expected(fixtures_dir, name: str) -> dict | None:
+    """The fixture writer's own record of each departure (tests/fixtures/rating/expected.json)."""
+    path = fixtures_dir / "rating" / "expected.json"
+    if not path.is_file():
+        return None
+    return next((s for s in json.loads(path.read_text())["samples"] if s["file"] == name), None)
+
+
+def _check_against_expected(data: dict, exp: dict | None) -> None:
+    if exp is None:
+        return
+    departing = {k for k, v in data["standards"].items() if v["agrees"] is False}
+    assert departing == {d["standard"] for d in exp["departures"]}
+    for d in exp["departures"]:
+        s = data["standards"][d["standard"]]
+        assert (s["published"], s["computed"]) == (d["published"], d["computed"])
+        assert s["lowest_percent"] == d["lowest_percent"] and s["discretion_eligible"] is d["discretion_eligible"]
+    assert data["framework"] == exp["framework"]
+    assert data["score"]["published"] == data["score"]["from_published_standards"] == exp["score"]
+    assert data["score"]["computed"] == exp["computed_score"]
+    assert data["overall"]["published"] == exp["overall"]
+    assert data["overall"]["computed"] == exp["computed_overall"]
+
+
+def test_fixture_discretion_applied(fixtures_dir) -> None:
+    data = _rate_fixture(fixtures_dir, "discretion-applied.txt")
     departing = {k: v for k, v in data["standards"].items() if v["agrees"] is False}
     assert departing, "the fixture should contain a standard whose published rating departs"
     for sid, s in departing.items():
         assert s["status"] == "discretion applied" and s["discretion_eligible"] and s["discretion_reasons"]
         assert any(f.startswith(f"{sid} ") and "Discretion applied" in f for f in data["findings"])
     assert not any("Unexplained" in f for f in data["findings"])
+    _check_against_expected(data, _expected(fixtures_dir, "discretion-applied.txt"))
 
 
 def test_fixture_unexplained_disagreement(fixtures_dir) -> None:
-    path = _fixture(fixtures_dir, "unexplained-disagreement.txt")
-    res = CliRunner().invoke(app, ["rate", str(path), "--json"])
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _rate_fixture(fixtures_dir, "unexplained-disagreement.txt")
     departing = {k: v for k, v in data["standards"].items() if v["agrees"] is False}
     assert departing, "the fixture should contain a standard whose published rating departs"
-    unexplained = {k: v for k, v in departing.items() if v["status"] == "unexplained disagreement"}
-    assert unexplained
-    for sid, s in unexplained.items():
+    for sid, s in departing.items():
+        assert s["status"] == "unexplained disagreement"
         assert s["discretion_eligible"] is False and s["discretion_reasons"] == []
         assert any(f.startswith(f"{sid} ") and "Unexplained disagreement" in f for f in data["findings"])
+    assert any(f.startswith("The published score") for f in data["findings"])
+    _check_against_expected(data, _expected(fixtures_dir, "unexplained-disagreement.txt"))
