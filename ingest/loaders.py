@@ -81,9 +81,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 text = data.decode(enc)
             except UnicodeDecodeError as exc:
                 raise IngestError(f"the file starts with a {enc} byte-order mark but is not valid {enc}") from exc
-            if enc.startswith("utf-8"):
-                text = text.lstrip("\ufeff")
-            return text, enc
+            return text.lstrip("\ufeff"), enc
     head = data[:4000]
     if len(head) >= 4 and b"\x00" in head:
         # BOM-less UTF-16: NULs in every other byte
@@ -91,7 +89,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
             if zeros.count(0) > 0.8 * len(zeros):
                 try:
-                    return data.decode(enc), enc
+                    return data.decode(enc).lstrip("\ufeff"), enc
                 except UnicodeDecodeError:
                     pass
         raise IngestError("the file looks binary, not text (it contains NUL bytes)")
