@@ -1,11 +1,48 @@
-"""`yotassist serve`."""
+"""`yotassist serve`: the web app and HTTP API on 127.0.0.1 by default."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
 
 from api.cli.app import app, fail
 
 
 @app.command()
-def serve() -> None:
-    """Start the web app (not implemented yet)."""
-    fail("serve is not implemented yet")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; 0.0.0.0 exposes the app to the network."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    index: Optional[Path] = typer.Option(None, "--index", help="Index folder (default: $YOTASSIST_HOME/index)."),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
+) -> None:
+    """Start the web app (chat, ratings grid, drafting, uploads) and the API (docs at /docs)."""
+    import socket
+
+    from yotassist.settings import Settings
+
+    if index is not None and index.exists() and not index.is_dir():
+        fail(f"--index {index} is not a folder")
+    if log_level not in ("critical", "error", "warning", "info", "debug"):
+        fail(f"unknown --log-level {log_level!r}")
+    try:
+        settings = Settings(**({"index": index} if index is not None else {}), host=host, port=port)
+    except Exception as exc:  # a bad YOTASSIST_* variable
+        fail(f"invalid settings: {' '.join(str(exc).split())[:300]}")
+    try:  # a taken port is the commonest start-up failure: say so in one line, before loading models
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+    import uvicorn
+
+    from api.app import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
+        print(f"yotassist: warning: listening on {host} without YOTASSIST_API_KEY; anyone who can reach it can upload and delete")
+    print(f"yotassist: index {settings.index_dir}; open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False,
+                timeout_graceful_shutdown=5)

@@ -1,0 +1,131 @@
+"""The FastAPI application: routes, the static web page, limits and security headers.
+
+``create_app`` builds an app for given settings (and optionally an already open index, which
+tests and ``yotassist serve`` can share). The index and the assistant are opened once, in the
+lifespan, because opening loads the embedder; every request then reuses them via
+``app.state.backend``. Blocking work (search, embedding, parsing) runs in sync routes or
+``run_in_threadpool`` so the event loop keeps serving while an upload is being indexed.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.backend import Backend, Unavailable, make_assistant, open_index
+from api.routes import ask, draft, health, ratings, reports
+from api.security import SecurityHeadersMiddleware
+from yotassist import __version__
+from yotassist.settings import Settings, get_settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+# JSON bodies (questions, drafts, what-ifs) are small; uploads get their own limit.
+JSON_BODY_LIMIT = 2 * (1 << 20)
+MULTIPART_OVERHEAD = 256 * 1024
+log = logging.getLogger("yotassist.api")
+
+DESCRIPTION = """Ask questions about youth justice inspection reports, draft findings and check ratings,
+with every claim cited to a report, a section and the exact lines.
+
+Write endpoints (`POST /api/reports`, `DELETE /api/reports/{id}`) need the `X-API-Key` header
+when the server was started with `YOTASSIST_API_KEY`."""
+
+
+def create_app(settings: Settings | None = None, index: Any | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    upload_limit = settings.max_upload_mb * (1 << 20) + MULTIPART_OVERHEAD
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        idx = index if index is not None else await run_in_threadpool(open_index, settings)
+        backend = Backend(settings=settings, index=idx)
+        try:
+            backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
+        except ImportError as exc:  # assistant package not installed/landed: serve the rest
+            log.warning("assistant unavailable: %s", exc)
+        app.state.backend = backend
+        yield
+        close = getattr(idx, "close", None)
+        if index is None and callable(close):
+            await run_in_threadpool(close)
+
+    from fastapi_offline import FastAPIOffline
+
+    app = FastAPIOffline(
+        title="yotassist",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_body_size=JSON_BODY_LIMIT,
+        static_url="/static-docs",
+    )
+    app.state.settings = settings
+
+    app.include_router(health.router)
+    app.include_router(ask.router)
+    app.include_router(draft.router)
+    app.include_router(reports.router)
+    app.include_router(reports.upload_router, max_body_size=upload_limit)
+    app.include_router(ratings.router)
+
+    _install_error_handlers(app, settings)
+    _install_page(app)
+
+    if settings.cors_origins:  # closed by default: only configured origins get CORS headers
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "X-API-Key", "Authorization"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def _install_page(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
+
+def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]
+        parts = []
+        for e in errors[:5]:
+            where = ".".join(p for p in e["loc"] if p not in ("body",)) or "body"
+            parts.append(f"{where}: {e['msg']}")
+        detail = "invalid request: " + "; ".join(parts) if parts else "invalid request"
+        return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(request: Request, exc: Unavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 413 and detail == "Content Too Large":
+            detail = f"the request is too large (uploads are limited to {settings.max_upload_mb} MB)"
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))

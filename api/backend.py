@@ -1,0 +1,259 @@
+"""The thin adapter between HTTP and the library packages (index, assistant).
+
+Why one module: routes must stay thin and every place where the API depends on another
+package's exact call shape lives here, so an interface change is a one-line fix in one file.
+Heavy packages (index -> chromadb, torch) are imported inside functions, so importing the app
+module stays cheap (``yotassist --help`` imports the CLI, which imports serve, which imports this
+only when the command runs).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator
+
+from api.schemas import (
+    CellOut,
+    KQCount,
+    RatingRowOut,
+    RatingsOut,
+    ReportOut,
+    StandardOut,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from assistant.rating import RatingResult
+    from ingest.model import KeyQuestion, Report
+    from yotassist.settings import Settings
+
+
+class UploadRejected(Exception):
+    """An upload the index would not take; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Unavailable(Exception):
+    """A part of the product that is not available in this process (answered with 503)."""
+
+
+# --------------------------------------------------------------------------------------------
+# opening
+
+
+def open_index(settings: "Settings") -> Any:
+    from index.store import Index
+
+    return Index.open(settings)
+
+
+def make_assistant(index: Any, settings: "Settings") -> Any:
+    from assistant.service import Assistant
+
+    return Assistant(index, settings)
+
+
+@dataclass
+class Backend:
+    """Everything a request needs, created once per app by the lifespan.
+
+    ``write_lock`` serialises uploads and deletions inside this process so that two uploads of
+    the same name can never interleave; readers never take it (the index keeps reads
+    consistent while a write is in progress).
+    """
+
+    settings: "Settings"
+    index: Any
+    assistant: Any = None
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _ratings_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
+
+    # ---- reports -------------------------------------------------------------------------
+
+    def summaries(self) -> list[ReportOut]:
+        return [report_out(s) for s in self.index.reports()]
+
+    def summary(self, source: str) -> ReportOut | None:
+        return next((r for r in self.summaries() if r.source == source), None)
+
+    def get_report(self, source: str) -> "Report | None":
+        if not source or "/" in source or "\\" in source or "\x00" in source:
+            return None
+        return self.index.get_report(source)
+
+    def ingest(self, data: bytes, filename: str) -> tuple[str, ReportOut, list[str]]:
+        """Parse, rate-check and index one uploaded file through the same path as ``yotassist ingest``."""
+        with self.write_lock:
+            try:
+                result = self.index.ingest_bytes(data, filename)
+            except Exception as exc:  # IngestError and friends: the file, not the server, is at fault
+                from ingest.errors import IngestError
+
+                if isinstance(exc, (IngestError, ValueError, UnicodeDecodeError)):
+                    raise UploadRejected(422, _one_line(exc) or "the file could not be read as a report") from exc
+                raise
+        status = str(getattr(result, "status", "added"))
+        if status not in ("added", "updated", "unchanged"):
+            message = getattr(result, "error", None) or getattr(result, "message", None) or "the file could not be parsed"
+            raise UploadRejected(422, _one_line(message))
+        source = getattr(result, "source", None) or filename
+        summary = self.summary(source)
+        if summary is None:  # pragma: no cover - the index said it stored it
+            raise UploadRejected(422, "the report was not stored")
+        warnings = list(getattr(result, "warnings", None) or [])
+        if not warnings:
+            report = self.get_report(source)
+            warnings = list(report.warnings) if report else []
+        return status, summary, warnings
+
+    def remove(self, source: str) -> bool:
+        if not source or "/" in source or "\\" in source or "\x00" in source:
+            return False
+        with self.write_lock:
+            return bool(self.index.remove(source))
+
+    # ---- ratings -------------------------------------------------------------------------
+
+    def rating_of(self, source: str, sha: str | None) -> tuple["Report | None", "RatingResult | None"]:
+        from assistant.rating import rate_report
+
+        key = (source, sha)
+        cached = self._ratings_cache.get(key)
+        if cached is not None:
+            return cached
+        report = self.get_report(source)
+        result = rate_report(report) if report is not None and report.standards else None
+        if sha:
+            self._ratings_cache[key] = (report, result)
+        return report, result
+
+    def ratings(self) -> RatingsOut:
+        standards = standards_out()
+        rows: list[RatingRowOut] = []
+        for summary in self.summaries():
+            report, result = self.rating_of(summary.source, summary.sha256)
+            if report is None:
+                continue
+            rows.append(rating_row(summary, report, result))
+        rows.sort(key=lambda r: ((r.service or r.id).lower(), r.published or ""))
+        return RatingsOut(standards=standards, rows=rows)
+
+    # ---- assistant -----------------------------------------------------------------------
+
+    def _assistant(self) -> Any:
+        if self.assistant is None:
+            raise Unavailable("the assistant is not available in this server")
+        return self.assistant
+
+    def ask(self, question: str, history: list[dict[str, str]]) -> Any:
+        self._assistant()
+        return self.assistant.ask(question, history=history or None)
+
+    def ask_stream(self, question: str, history: list[dict[str, str]]) -> Iterator[tuple[str, Any]]:
+        self._assistant()
+        return iter(self.assistant.ask_stream(question, history or None))
+
+    def draft(self, standard: str, kind: str, service: str | None, notes: str | None,
+              kq: list[KQCount] | None) -> Any:
+        self._assistant()
+        return self.assistant.draft(standard, kind, service=service or None, notes=notes or None,
+                                    kq=key_questions(kq) if kq else None)
+
+
+# --------------------------------------------------------------------------------------------
+# conversions
+
+
+def report_out(summary: Any) -> ReportOut:
+    data = summary.model_dump() if hasattr(summary, "model_dump") else dict(summary)
+    data = {k: v for k, v in data.items() if k in ReportOut.model_fields}
+    data["id"] = data["source"]
+    if data.get("published") is not None:
+        data["published"] = str(data["published"])
+    return ReportOut(**data)
+
+
+def key_questions(values: list[KQCount]) -> "list[KeyQuestion]":
+    """API key-question values as the parser's ``KeyQuestion`` rows (what ``assistant.rating`` takes)."""
+    from ingest.model import KeyQuestion
+
+    rows = []
+    for i, v in enumerate(values, start=1):
+        if v.yes is not None and v.relevant is not None:
+            percent = round(100 * v.yes / v.relevant, 1)
+            rows.append(KeyQuestion(question=f"Key question {i}", percent=percent, yes=v.yes, relevant=v.relevant))
+        else:
+            rows.append(KeyQuestion(question=f"Key question {i}", percent=float(v.percent or 0)))
+    return rows
+
+
+def standards_out(framework: str = "2021") -> list[StandardOut]:
+    """Columns of the grid: every standard of the newest framework (3.4 titled for both)."""
+    from assistant.rating_rules import get_rules
+
+    rules = get_rules(framework)
+    out = []
+    for s in rules.standards:
+        title = s.title
+        if s.id == "3.4":
+            title = "Joint working / OOCD policy and provision"
+        out.append(StandardOut(id=s.id, title=title, label=s.label if s.id != "3.4" else title,
+                               kind=s.kind, domain=s.domain))
+    return out
+
+
+def rating_row(summary: ReportOut, report: "Report", result: "RatingResult | None") -> RatingRowOut:
+    cells: dict[str, CellOut] = {}
+    disagreements = 0
+    sids = set(report.standards)
+    if result is not None:
+        sids |= set(result.standards)
+    for sid in sorted(sids):
+        res = result.standards.get(sid) if result is not None else None
+        published = report.standards.get(sid) or (res.published if res else None)
+        computed = res.computed if res else None
+        disagree = bool(published and computed and published != computed)
+        discretion = bool(res and res.status == "discretion applied")
+        disagreements += disagree
+        note = None
+        if res is not None:
+            if res.status == "discretion applied":
+                note = f"published {published}, computed {computed}: professional discretion applied"
+            elif res.status == "unexplained disagreement":
+                note = f"published {published}, computed {computed}: unexplained disagreement"
+            elif res.basis is not None:
+                note = f"lowest key question {res.basis.percent:g}% ({res.basis.band_range})"
+            elif res.qualitative:
+                note = "rated qualitatively by inspectors"
+        section = report.section(sid)
+        cells[sid] = CellOut(
+            standard=sid,
+            published=published,
+            computed=computed,
+            disagree=disagree,
+            discretion=discretion,
+            note=note,
+            line_start=section.line_start if section else None,
+            line_end=section.line_end if section else None,
+        )
+    return RatingRowOut(
+        id=summary.source,
+        service=summary.service or report.service,
+        published=summary.published,
+        framework=summary.framework,
+        overall=report.overall,
+        overall_computed=result.overall.computed if result else None,
+        score=report.score,
+        score_computed=result.score.computed if result else None,
+        max_score=report.max_score or (result.score.max if result else None),
+        disagreements=disagreements,
+        cells=cells,
+    )
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split())[:500]

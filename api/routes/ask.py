@@ -1,0 +1,78 @@
+"""POST /api/ask and POST /api/ask/stream (server-sent events)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, AsyncIterator
+
+from fastapi import APIRouter, Depends, HTTPException
+from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from api.backend import Backend
+from api.routes.common import errors, get_backend
+from api.schemas import Answer, AskIn
+
+log = logging.getLogger("yotassist.api")
+router = APIRouter(tags=["ask"])
+
+STREAM_DOC = """Streams the answer as server-sent events:
+
+- `token`: a JSON string, the next piece of answer text (markdown with `[n]` citation markers);
+- `citations`: a JSON list of verified citations;
+- `done`: the full answer (same shape as `POST /api/ask`);
+- `error`: `{"detail": "..."}` if answering failed part-way.
+"""
+
+
+def _checked(body: AskIn, backend: Backend) -> tuple[str, list[dict[str, str]]]:
+    question = body.question.strip()
+    limit = backend.settings.max_question_chars
+    if not question:
+        raise HTTPException(422, "the question is empty")
+    if len(question) > limit:
+        raise HTTPException(422, f"the question is {len(question)} characters long; the limit is {limit}")
+    history = [t.model_dump() for t in body.history]
+    return question, history
+
+
+@router.post("/api/ask", response_model=Answer, responses=errors(422))
+def ask(body: AskIn, backend: Backend = Depends(get_backend)) -> Any:
+    """Answer a question with verified citations (runs in the threadpool: search is blocking)."""
+    question, history = _checked(body, backend)
+    return backend.ask(question, history)
+
+
+@router.post(
+    "/api/ask/stream",
+    response_class=EventSourceResponse,
+    description=STREAM_DOC,
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "Event stream"},
+        **errors(422),
+    },
+)
+async def ask_stream(body: AskIn, backend: Backend = Depends(get_backend)) -> EventSourceResponse:
+    question, history = _checked(body, backend)
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        try:
+            # creating the iterator may already search: keep it off the event loop too
+            stream = await run_in_threadpool(backend.ask_stream, question, history)
+            async for kind, payload in iterate_in_threadpool(stream):
+                if kind == "token":
+                    yield {"event": "token", "data": json.dumps(str(payload))}
+                elif kind == "citations":
+                    yield {"event": "citations", "data": json.dumps([_dump(c) for c in payload])}
+                elif kind == "done":
+                    yield {"event": "done", "data": json.dumps(_dump(payload))}
+        except Exception as exc:  # the stream has started: report the failure as an event
+            log.exception("streaming answer failed")
+            yield {"event": "error", "data": json.dumps({"detail": f"answering failed: {type(exc).__name__}"})}
+
+    return EventSourceResponse(events(), ping=15)
+
+
+def _dump(value: Any) -> Any:
+    return value.model_dump(mode="json") if hasattr(value, "model_dump") else value

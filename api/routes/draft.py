@@ -1,0 +1,40 @@
+"""POST /api/draft (strengths, improvements or findings with citations) and its .docx download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import Response
+
+from api.backend import Backend
+from api.docx_export import DOCX_MEDIA_TYPE, draft_docx, draft_filename
+from api.routes.common import errors, get_backend
+from api.schemas import Draft, DraftIn
+
+router = APIRouter(tags=["draft"])
+
+
+@router.post("/api/draft", response_model=Draft, responses=errors(422))
+def draft(body: DraftIn, backend: Backend = Depends(get_backend)) -> Any:
+    """Draft a standard's strengths, areas for improvement or findings from the indexed reports."""
+    services = {r.service for r in backend.summaries() if r.service}
+    if body.service and body.service not in services:
+        raise HTTPException(422, f"unknown service {body.service!r}; known: {', '.join(sorted(services)) or 'none'}")
+    return backend.draft(body.standard, body.kind, body.service, body.notes, body.kq)
+
+
+@router.post(
+    "/api/draft/docx",
+    response_class=Response,
+    responses={200: {"content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+                     "description": "Word document"}, **errors(422)},
+)
+def draft_download(body: Draft) -> Response:
+    """The draft the page shows (the body of a POST /api/draft answer) as a Word document."""
+    data = draft_docx(body)
+    return Response(
+        content=data,
+        media_type=DOCX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{draft_filename(body)}"'},
+    )
