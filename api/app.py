@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.backend import Backend, Unavailable, make_assistant, open_index
+from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
 from api.routes import ask, draft, health, ratings, reports
 from api.security import SecurityHeadersMiddleware
 from yotassist import __version__
@@ -50,6 +50,10 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
         backend = Backend(settings=settings, index=idx)
         try:
             backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
+            # load the reports and the embedder now, so the first question is as fast as the rest
+            warm = getattr(backend.assistant, "warm", None)
+            if callable(warm):
+                await run_in_threadpool(warm)
         except ImportError as exc:  # assistant package not installed/landed: serve the rest
             log.warning("assistant unavailable: %s", exc)
         app.state.backend = backend
@@ -118,6 +122,14 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
             parts.append(f"{where}: {e['msg']}")
         detail = "invalid request: " + "; ".join(parts) if parts else "invalid request"
         return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+    @app.exception_handler(InputRejected)
+    async def input_rejected(request: Request, exc: InputRejected) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(UpstreamFailed)
+    async def upstream_failed(request: Request, exc: UpstreamFailed) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=502)
 
     @app.exception_handler(Unavailable)
     async def unavailable(request: Request, exc: Unavailable) -> JSONResponse:

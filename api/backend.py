@@ -10,6 +10,7 @@ only when the command runs).
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -39,6 +40,34 @@ class UploadRejected(Exception):
 
 class Unavailable(Exception):
     """A part of the product that is not available in this process (answered with 503)."""
+
+
+class InputRejected(Exception):
+    """The assistant refused the input (its ValueError): answered with 422 and its message."""
+
+
+class UpstreamFailed(Exception):
+    """The configured language-model endpoint failed (answered with 502)."""
+
+
+def _user_message(exc: BaseException) -> str:
+    """The assistant's ValueError text, minus CLI flag names that mean nothing in the web page."""
+    text = _one_line(exc)
+    return text.replace("bad --kq", "bad key-question values").replace("--kq ", "key-question values ").replace(
+        "--standard ", "standard ")
+
+
+@contextmanager
+def assistant_errors() -> Iterator[None]:
+    """Translate the assistant's documented failures into API exceptions."""
+    try:
+        yield
+    except ValueError as exc:
+        raise InputRejected(_user_message(exc)) from exc
+    except Exception as exc:
+        if type(exc).__name__ == "LLMError":
+            raise UpstreamFailed(f"the language model endpoint failed: {_one_line(exc)}") from exc
+        raise
 
 
 # --------------------------------------------------------------------------------------------
@@ -150,18 +179,30 @@ class Backend:
         return self.assistant
 
     def ask(self, question: str, history: list[dict[str, str]]) -> Any:
-        self._assistant()
-        return self.assistant.ask(question, history=history or None)
+        assistant = self._assistant()
+        with assistant_errors():
+            return assistant.ask(question, history=history or None)
 
-    def ask_stream(self, question: str, history: list[dict[str, str]]) -> Iterator[tuple[str, Any]]:
-        self._assistant()
-        return iter(self.assistant.ask_stream(question, history or None))
+    def ask_stream(self, question: str, history: list[dict[str, str]]) -> tuple[tuple[str, Any] | None, Iterator[tuple[str, Any]]]:
+        """Start an answer stream: (first event, the rest). Starting runs the checks and the
+        routing, so bad input is refused (422) before any event is sent."""
+        assistant = self._assistant()
+        events = iter(assistant.ask_stream(question, history or None))
+        with assistant_errors():
+            first = next(events, None)
+        return first, _translated(events)
 
     def draft(self, standard: str, kind: str, service: str | None, notes: str | None,
               kq: list[KQCount] | None) -> Any:
-        self._assistant()
-        return self.assistant.draft(standard, kind, service=service or None, notes=notes or None,
-                                    kq=key_questions(kq) if kq else None)
+        assistant = self._assistant()
+        with assistant_errors():
+            return assistant.draft(standard, kind, service=service or None, notes=notes or None,
+                                   kq=kq_spec(standard, kq) if kq else None)
+
+
+def _translated(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    with assistant_errors():
+        yield from events
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,6 +216,13 @@ def report_out(summary: Any) -> ReportOut:
     if data.get("published") is not None:
         data["published"] = str(data["published"])
     return ReportOut(**data)
+
+
+def kq_spec(standard: str, values: list[KQCount]) -> str:
+    """API key-question values as the assistant's spec string, e.g. "2.2=5/8,4/7,72%"."""
+    parts = [f"{v.yes}/{v.relevant}" if v.yes is not None and v.relevant is not None else f"{v.percent:g}%"
+             for v in values]
+    return f"{standard}=" + ",".join(parts)
 
 
 def key_questions(values: list[KQCount]) -> "list[KeyQuestion]":

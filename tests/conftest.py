@@ -11,6 +11,9 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLES = ROOT / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"
 
+# Live-server, index and browser fixtures shared by the API/browser test modules (session scope).
+pytest_plugins = ["api_support"]
+
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from api.backend import Backend
+from api.backend import Backend, InputRejected, UpstreamFailed
 from api.routes.common import errors, get_backend
 from api.schemas import Answer, AskIn
 
@@ -19,6 +19,7 @@ router = APIRouter(tags=["ask"])
 
 STREAM_DOC = """Streams the answer as server-sent events:
 
+- `route`: a JSON string, the kind of question (lookup, comparative, numeric, ...);
 - `token`: a JSON string, the next piece of answer text (markdown with `[n]` citation markers);
 - `citations`: a JSON list of verified citations;
 - `done`: the full answer (same shape as `POST /api/ask`);
@@ -37,7 +38,7 @@ def _checked(body: AskIn, backend: Backend) -> tuple[str, list[dict[str, str]]]:
     return question, history
 
 
-@router.post("/api/ask", response_model=Answer, responses=errors(422))
+@router.post("/api/ask", response_model=Answer, responses=errors(422, 502, 503))
 def ask(body: AskIn, backend: Backend = Depends(get_backend)) -> Any:
     """Answer a question with verified citations (runs in the threadpool: search is blocking)."""
     question, history = _checked(body, backend)
@@ -50,26 +51,38 @@ def ask(body: AskIn, backend: Backend = Depends(get_backend)) -> Any:
     description=STREAM_DOC,
     responses={
         200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "Event stream"},
-        **errors(422),
+        **errors(422, 503),
     },
 )
 async def ask_stream(body: AskIn, backend: Backend = Depends(get_backend)) -> EventSourceResponse:
     question, history = _checked(body, backend)
 
+    # Starting the stream runs the checks and routing: bad input is a 422 before any event.
+    first, rest = await run_in_threadpool(backend.ask_stream, question, history)
+
+    def encode(kind: str, payload: Any) -> dict[str, str] | None:
+        if kind == "token":
+            return {"event": "token", "data": json.dumps(str(payload))}
+        if kind == "citations":
+            return {"event": "citations", "data": json.dumps([_dump(c) for c in payload])}
+        if kind == "done":
+            return {"event": "done", "data": json.dumps(_dump(payload))}
+        if kind == "route":
+            return {"event": "route", "data": json.dumps(str(payload))}
+        return None
+
     async def events() -> AsyncIterator[dict[str, str]]:
         try:
-            # creating the iterator may already search: keep it off the event loop too
-            stream = await run_in_threadpool(backend.ask_stream, question, history)
-            async for kind, payload in iterate_in_threadpool(stream):
-                if kind == "token":
-                    yield {"event": "token", "data": json.dumps(str(payload))}
-                elif kind == "citations":
-                    yield {"event": "citations", "data": json.dumps([_dump(c) for c in payload])}
-                elif kind == "done":
-                    yield {"event": "done", "data": json.dumps(_dump(payload))}
+            if first is not None and (event := encode(*first)):
+                yield event
+            async for kind, payload in iterate_in_threadpool(rest):
+                if event := encode(kind, payload):
+                    yield event
         except Exception as exc:  # the stream has started: report the failure as an event
-            log.exception("streaming answer failed")
-            yield {"event": "error", "data": json.dumps({"detail": f"answering failed: {type(exc).__name__}"})}
+            detail = str(exc) if isinstance(exc, (InputRejected, UpstreamFailed)) else f"answering failed ({type(exc).__name__})"
+            if not isinstance(exc, (InputRejected, UpstreamFailed)):
+                log.exception("streaming answer failed")
+            yield {"event": "error", "data": json.dumps({"detail": detail})}
 
     return EventSourceResponse(events(), ping=15)
 

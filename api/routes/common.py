@@ -24,6 +24,7 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "Too large",
         415: "Unsupported file type",
         422: "Invalid input (message in detail)",
-        503: "Not ready",
+        502: "The language model endpoint failed",
+        503: "Not available in this server",
     }
     return {code: {"model": ErrorOut, "description": text.get(code, "Error")} for code in codes}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from api.backend import Backend
@@ -15,12 +15,9 @@ from api.schemas import Draft, DraftIn
 router = APIRouter(tags=["draft"])
 
 
-@router.post("/api/draft", response_model=Draft, responses=errors(422))
+@router.post("/api/draft", response_model=Draft, responses=errors(422, 503))
 def draft(body: DraftIn, backend: Backend = Depends(get_backend)) -> Any:
     """Draft a standard's strengths, areas for improvement or findings from the indexed reports."""
-    services = {r.service for r in backend.summaries() if r.service}
-    if body.service and body.service not in services:
-        raise HTTPException(422, f"unknown service {body.service!r}; known: {', '.join(sorted(services)) or 'none'}")
     return backend.draft(body.standard, body.kind, body.service, body.notes, body.kq)
 
 

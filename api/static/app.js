@@ -129,7 +129,7 @@
 
   function citationMarker(n, ctx) {
     const cite = ctx && ctx.citations ? ctx.citations.get(n) : null;
-    const label = cite ? `Citation ${n}: ${cite.service || cite.source}, ${cite.section} ${cite.title}, lines ${cite.line_start}-${cite.line_end}`
+    const label = cite ? `Citation ${n}: ${cite.service || cite.source}, ${sectionLabel(cite)}, ${linesLabel(cite.line_start, cite.line_end)}`
       : `Citation ${n}`;
     return el("button", {
       type: "button",
@@ -161,9 +161,29 @@
       }
     };
     const flushList = () => { if (list) { root.appendChild(list); list = null; } };
+    let table = null;
+    const flushTable = () => {
+      if (!table) return;
+      const hasHead = table.length > 1 && /^\|?[\s:|-]+\|?$/.test(table[1]) && table[1].includes("-");
+      const cells = (r) => r.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+      const t = el("table", { class: "md-table" });
+      let body = t;
+      if (hasHead) {
+        t.appendChild(el("thead", null, el("tr", null, cells(table[0]).map((c) => el("th", { scope: "col" }, renderInline(c, ctx))))));
+        body = t.appendChild(el("tbody"));
+      }
+      for (const r of (hasHead ? table.slice(2) : table)) {
+        if (/^\|?[\s:|-]+\|?$/.test(r) && r.includes("-")) continue;
+        body.appendChild(el("tr", null, cells(r).map((c) => el("td", null, renderInline(c, ctx)))));
+      }
+      root.appendChild(el("div", { class: "md-table-wrap" }, t));
+      table = null;
+    };
     for (const raw of lines) {
       const line = raw.trimEnd();
       let m;
+      if (/^\s*\|.*\|\s*$/.test(line)) { flushPara(); flushList(); (table = table || []).push(line.trim()); continue; }
+      flushTable();
       if (!line.trim()) { flushPara(); flushList(); continue; }
       if ((m = line.match(/^\s*[-*\u2022]\s+(.*)$/))) {
         flushPara();
@@ -188,7 +208,7 @@
         para.push(line);
       }
     }
-    flushPara(); flushList();
+    flushPara(); flushList(); flushTable();
     return root;
   }
 
@@ -196,8 +216,8 @@
     if (!citations || !citations.length) return null;
     const list = el("ol", { class: "citations", "aria-label": "Sources" });
     for (const c of citations) {
-      const where = `${c.section} ${c.title}`.trim();
-      const lines = `lines ${c.line_start}\u2013${c.line_end}` + (c.page ? `, p. ${c.page}` : "");
+      const where = sectionLabel(c);
+      const lines = linesLabel(c.line_start, c.line_end) + (c.page ? `, p. ${c.page}` : "");
       list.appendChild(el("li", { value: c.n },
         el("button", {
           type: "button", class: "source-link",
@@ -212,6 +232,10 @@
     }
     return list;
   }
+
+  /** "2.2 Planning" for a standard, just the title for other sections ("Ratings", "Annex 1"). */
+  const sectionLabel = (c) => (/^\d\.\d$/.test(c.section || "") ? `${c.section} ${c.title}` : (c.title || c.section || "")).trim();
+  const linesLabel = (a, b) => (!b || a === b ? `line ${a}` : `lines ${a}\u2013${b}`);
 
   const citationMap = (citations) => new Map((citations || []).map((c) => [c.n, c]));
 
@@ -264,7 +288,7 @@
   }
 
   function openCitation(c) {
-    const label = `[${c.n}] ${c.section} ${c.title}`.trim();
+    const label = `[${c.n}] ${sectionLabel(c)}`;
     openSource(c.source, c.line_start, c.line_end, label, c.service);
   }
 
@@ -274,7 +298,7 @@
     viewer.hidden = false;
     document.body.classList.add("viewer-open");
     $("#viewer-title").textContent = service || source;
-    $("#viewer-sub").textContent = (label ? label + " \u00b7 " : "") + (start ? `lines ${start}\u2013${end || start}` : source);
+    $("#viewer-sub").textContent = (label ? label + " \u00b7 " : "") + (start ? linesLabel(start, end) : source);
     let data;
     try {
       if (state.viewer.source !== source) {
@@ -644,6 +668,7 @@
     const list = citationList(d.citations);
     if (list) body.appendChild(el("details", { class: "sources", open: true }, el("summary", null, `Sources (${d.citations.length})`), list));
     $("#draft-result").hidden = false;
+    $("#draft-result").scrollIntoView({ block: "start", behavior: "smooth" });
   }
 
   function draftMarkdown(d) {
