@@ -1,0 +1,353 @@
+"""The embedded (no-model) composers: lookup, comparative table, numeric, methodology.
+
+Every sentence they write either quotes a report sentence verbatim or states a structured fact
+(rating, score, key-question figure, rule) next to a citation of the line that prints it; the
+framing lines come from ``prompts/phrases.md`` and are passed to the gate as trusted. The
+gate (``assistant.citations``) still checks everything before it is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Sequence
+
+from assistant import prompts
+from assistant.citations import Passage
+from assistant.evidence import Sentence, lexical_candidates, merge, pick, score_sentences, sentences_from_hits
+from assistant.library import (
+    Fact, Library, annex_facts, context_of, kq_fact, label, overall_fact, score_fact, standard_rating_fact,
+)
+from assistant.rating_rules import get_rules
+from assistant.router import Route
+from assistant.text import comparable, split_sentences
+from ingest.model import Report
+
+
+@dataclass
+class Draft:
+    """Answer text with ``[n]`` markers, the passages they point to, and trusted framing lines."""
+
+    lines: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    trusted: list[str] = field(default_factory=list)
+    _keys: dict[tuple, int] = field(default_factory=dict)
+
+    def cite(self, p: Passage) -> str:
+        key = (p.source, p.line_start, p.line_end, p.quote)
+        if key not in self._keys:
+            p = p.model_copy(update={"n": len(self.passages) + 1})
+            self.passages.append(p)
+            self._keys[key] = p.n
+        return f"[{self._keys[key]}]"
+
+    def cite_sentence(self, s: Sentence, report: Report | None = None) -> str:
+        p = s.passage(0)
+        if report is not None:
+            p.context = context_of(report, s.section, s.title)
+        else:
+            p.context = " ".join(x for x in (s.service or "", (s.published or "")[:4], s.section, s.title) if x)
+        return self.cite(p)
+
+    def cite_fact(self, f: Fact, quote: str | None = None) -> str:
+        p = f.passage(0)
+        if quote:
+            p.quote = quote
+            p.text = quote
+        return self.cite(p)
+
+    def say(self, line: str, trusted: bool = False) -> None:
+        self.lines.append(line)
+        if trusted:
+            self.trusted.append(line)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def phrase(key: str, **values: Any) -> str:
+    return prompts.phrases("phrases")[key].format(**values)
+
+
+def _pct(x: float) -> str:
+    return f"{x:g}%" if x != int(x) else f"{int(x)}%"
+
+
+def _standard_title(report: Report | None, sid: str) -> str:
+    if report is not None and report.standard_titles.get(sid):
+        return report.standard_titles[sid]
+    fw = (report.framework if report is not None else None) or "2021"
+    rule = get_rules(fw).standard(sid)
+    return rule.title if rule else sid
+
+
+def _search(index: Any, query: str, k: int, **filters: Any) -> list:
+    try:
+        return index.search(query, k=k, **filters)
+    except TypeError:
+        return index.search(query, k=k)
+
+
+def _report_of(lib: Library, s: Sentence) -> Report | None:
+    return lib.get(s.source)
+
+
+def _sentence_line(s: Sentence, lib: Library, d: Draft, with_label: bool) -> str:
+    r = _report_of(lib, s)
+    marker = d.cite_sentence(s, r)
+    body = s.text
+    if body[-1] in ".!?":
+        body = f"{body[:-1]} {marker}{body[-1]}"
+    else:
+        body = f"{body} {marker}"
+    if with_label and r is not None:
+        return f"- {label(r)}: {body}"
+    return f"- {body}"
+
+
+# ----- lookup -------------------------------------------------------------------------------------
+
+def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
+    d = Draft()
+    query = route.expanded or route.text
+    services = route.services[:1]
+    svc = services[0] if services else None
+    std = route.standards[0] if route.standards else None
+    hits = _search(index, query, 10, service=svc) if svc else _search(index, query, 10)
+    topic = route.topic or query
+    scope = [r for r in lib.reports if (svc is None or r.service == svc)]
+    lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
+    sents = score_sentences(merge(sentences_from_hits(hits, lib.lines_of), lexical), topic, standard=std)
+    years = [y for y in range(2000, 2100) if str(y) in route.question]
+    if years:
+        sents = [s for s in sents if (s.published or "")[:4] in {str(y) for y in years}] or sents
+    chosen = pick(sents, k, min_score=1.0, min_coverage=0.34)
+    if not chosen:
+        d.say(phrase("lookup_service_none", service=svc) if svc else phrase("lookup_none"), trusted=True)
+        return d
+    sources = {s.source for s in chosen}
+    if len(sources) == 1:
+        r = lib.get(chosen[0].source)
+        if r is not None and r.service:
+            d.say(phrase("lookup_intro", service=r.service, year=r.year or "undated"), trusted=True)
+    # Keep report order (by source, then line) so the answer reads like the report.
+    chosen.sort(key=lambda s: (s.source, s.line))
+    for s in chosen:
+        d.say(_sentence_line(s, lib, d, with_label=len(sources) > 1))
+    return d
+
+
+# ----- numeric ------------------------------------------------------------------------------------
+
+def _kq_summary(report: Report, sid: str, d: Draft) -> str | None:
+    """'8/9 (89%) [n], 5/8 (63%) [m]' for a standard's key questions, each cited to its row."""
+    kqs = report.key_questions.get(sid) or []
+    if not kqs:
+        return None
+    parts = []
+    for kq in kqs:
+        if kq.yes is not None and kq.relevant:
+            text = f"{kq.yes}/{kq.relevant} ({_pct(round(kq.percent))})"
+        else:
+            text = _pct(kq.percent)
+        f = kq_fact(report, sid, kq)
+        parts.append(f"{text} {d.cite_fact(f)}" if f is not None else text)
+    return ", ".join(parts)
+
+
+def _kq_lines(report: Report, sid: str, d: Draft) -> list[str]:
+    out = []
+    title = _standard_title(report, sid)
+    for kq in report.key_questions.get(sid) or []:
+        f = kq_fact(report, sid, kq)
+        if f is None:
+            continue
+        q = kq.question.rstrip()
+        if kq.yes is not None and kq.relevant:
+            text = phrase("numeric_kq_counts", question=q, yes=kq.yes, relevant=kq.relevant, percent=_pct(round(kq.percent)))
+        else:
+            text = phrase("numeric_kq_pct", question=q, percent=_pct(kq.percent))
+        out.append(f"- {text} {d.cite_fact(f)}")
+    if out:
+        intro = phrase("numeric_kq_intro", sid=sid, title=title, service=report.service)
+        return [intro] + out
+    return out
+
+
+def numeric(route: Route, lib: Library, index: Any) -> Draft:
+    d = Draft()
+    svc = route.services[0] if route.services else None
+    years = [y for y in range(2000, 2100) if str(y) in route.question]
+    report = lib.main_report(svc, years) if svc else None
+    if report is None:
+        return lookup(route, lib, index)
+    year = report.year or "undated"
+    name = report.service
+    if not report.standards and report.overall is None:
+        d.say(phrase("numeric_unrated", service=name, year=year), trusted=True)
+        return d
+    q = route.question.lower()
+    wants_overall = not route.standards or any(w in q for w in ("overall", "score", "36", "total"))
+    if wants_overall:
+        f_over, f_score = overall_fact(report), score_fact(report)
+        if report.overall and f_over is not None:
+            d.say(f"{name} ({year}) was rated {report.overall} overall {d.cite_fact(f_over)}.")
+        if report.score is not None and f_score is not None:
+            d.say(f"{name} ({year}) had a score of {report.score}/{report.max_score} {d.cite_fact(f_score)}.")
+        if "resettlement" in q and report.resettlement:
+            route = Route(**{**route.__dict__, "standards": list(dict.fromkeys(route.standards + ["4.1"]))})
+    for sid in route.standards:
+        title = _standard_title(report, sid)
+        rating = report.standards.get(sid) or (report.resettlement if sid == "4.1" else None)
+        f = standard_rating_fact(report, sid)
+        if rating and f is not None:
+            d.say(phrase("numeric_standard", service=name, year=year, rating=rating, sid=sid, title=title)
+                  + f" {d.cite_fact(f)}.")
+        elif rating is None:
+            d.say(f"The {name} ({year}) report gives no rating for standard {sid}.", trusted=True)
+        lines = _kq_lines(report, sid, d)
+        if lines:
+            d.say(lines[0], trusted=True)
+            for line in lines[1:]:
+                d.say(line)
+    if not d.lines:
+        d.say(phrase("numeric_unknown", service=name), trusted=True)
+    return d
+
+
+# ----- comparative -----------------------------------------------------------------------------
+
+def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) -> Draft:
+    d = Draft()
+    query = route.expanded or route.text
+    std = route.standards[0] if route.standards else None
+    reports = [r for r in lib.reports if r.service]
+    if len(route.services) >= 2:
+        reports = [r for r in reports if r.service in route.services]
+    # One rated report per service (the newest) plus screenings only when nothing else exists.
+    by_service: dict[str, list[Report]] = {}
+    for r in reports:
+        by_service.setdefault(r.service, []).append(r)
+    topic = route.topic or query
+    if std:
+        ref = next((r for r in reports if r.framework), None)
+        topic_label = f"{std} {_standard_title(ref, std)}"
+    else:
+        topic_label = topic
+    d.say(phrase("comparative_intro", topic=topic_label), trusted=True)
+    d.say("")
+    rating_label = f"{std} rating" if std else "Overall rating"
+    header = phrase("comparative_header", rating_label=rating_label)
+    d.say(header, trusted=True)
+    d.say("|---|---|---|---|", trusted=True)
+    ratings_seen: dict[str, list[tuple[str, str]]] = {}
+    no_evidence: list[str] = []
+    for service in sorted(by_service):
+        hits = _search(index, query, 8, service=service)
+        hit_sents = sentences_from_hits(hits, lib.lines_of)
+        for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
+            lexical = lexical_candidates(lib.sentences(r.source), topic)
+            mine = score_sentences(merge([s for s in hit_sents if s.source == r.source], lexical), topic, standard=std)
+            chosen = pick(mine, per_service, min_score=1.0, min_coverage=0.5)
+            if not chosen and not r.standards:
+                continue  # an unrated screening with nothing to say adds no row
+            # rating cell
+            if std:
+                rating = r.standards.get(std) or (r.resettlement if std == "4.1" else None)
+                f = standard_rating_fact(r, std)
+                std_title = r.standard_titles.get(std) or _standard_title(r, std)
+                rating_cell = (f"{rating} ({std_title}) {d.cite_fact(f)}" if rating and f
+                               else (rating or phrase("comparative_not_rated")))
+                if rating and f:
+                    ratings_seen.setdefault(rating, []).append((label(r), d.cite_fact(f)))
+                kq_cell = _kq_summary(r, std, d) or "-"
+            else:
+                f = overall_fact(r)
+                fs = score_fact(r)
+                if r.overall and f:
+                    rating_cell = f"{r.overall} {d.cite_fact(f)}"
+                    ratings_seen.setdefault(r.overall, []).append((label(r), d.cite_fact(f)))
+                else:
+                    rating_cell = phrase("comparative_not_rated")
+                kq_cell = f"{r.score}/{r.max_score} {d.cite_fact(fs)}" if r.score is not None and fs else "-"
+            if chosen:
+                evidence = " ".join(_cell_sentence(s, r, d) for s in sorted(chosen, key=lambda s: s.line))
+            else:
+                evidence = phrase("comparative_no_evidence")
+                no_evidence.append(label(r))
+            d.say(f"| {label(r)} | {rating_cell} | {kq_cell} | {evidence} |")
+    d.say("")
+    if ratings_seen and std:
+        title = _standard_title(next((r for r in reports if r.framework), None), std)
+        parts = []
+        for rating in ("Outstanding", "Good", "Requires improvement", "Inadequate"):
+            if rating in ratings_seen:
+                who = ", ".join(f"{lab} {m}" for lab, m in ratings_seen[rating])
+                parts.append(f"{rating} in {who}")
+        d.say(phrase("comparative_synthesis_mixed", standard_label=f"{std} {title}", summary="; ".join(parts)))
+    elif ratings_seen:
+        parts = []
+        for rating in ("Outstanding", "Good", "Requires improvement", "Inadequate"):
+            if rating in ratings_seen:
+                who = ", ".join(f"{lab} {m}" for lab, m in ratings_seen[rating])
+                parts.append(f"{rating} in {who}")
+        d.say("Overall ratings: " + "; ".join(parts) + ".")
+    if no_evidence:
+        d.say(f"No evidence on this topic was found in: {', '.join(no_evidence)}.", trusted=True)
+    return d
+
+
+def _cell_sentence(s: Sentence, r: Report, d: Draft) -> str:
+    marker = d.cite_sentence(s, r)
+    text = s.text.replace("|", "/")
+    return f"{text[:-1]} {marker}{text[-1]}" if text[-1] in ".!?" else f"{text} {marker}"
+
+
+# ----- methodology -----------------------------------------------------------------------------
+
+def methodology(route: Route, lib: Library, index: Any) -> Draft:
+    d = Draft()
+    rules = get_rules("2021")
+    b = dict((r, lo) for lo, r in rules.bands)
+    values = {
+        "b50": int(b["Requires improvement"]), "b65m": int(b["Good"]) - 1, "b65": int(b["Good"]),
+        "b80m": int(b["Outstanding"]) - 1, "b80": int(b["Outstanding"]), "pp": int(rules.discretion.within_pp),
+        "small": rules.discretion.small_sample, "n": len(rules.scored), "max": rules.max_score,
+    }
+    templates = prompts.phrases("methodology")
+    reports = sorted(lib.reports, key=lambda r: (r.framework or "", r.published or ""), reverse=True)
+    facts_by_report = [(r, annex_facts(r)) for r in reports]
+    intro_done = False
+    for key, template in templates.items():
+        sentence = template.format(**values)
+        cited = None
+        for r, facts in facts_by_report:
+            f = facts.get(key)
+            if f is None:
+                continue
+            quote = _cue_sentence(f, key)
+            cited = d.cite_fact(f, quote)
+            break
+        if cited is None:
+            continue
+        if not intro_done:
+            d.say(phrase("methodology_intro"), trusted=True)
+            intro_done = True
+        d.say(f"- {sentence[:-1]} {cited}.")
+    if not intro_done:
+        d.say(phrase("methodology_none"), trusted=True)
+    return d
+
+
+def _cue_sentence(f: Fact, key: str) -> str | None:
+    """The sentence of a long annex line that states the rule (short lines are quoted whole)."""
+    from assistant.library import ANNEX_CUES
+
+    text = f.text
+    if f.line_end > f.line_start or len(text) < 200:
+        return None
+    for s in split_sentences(text):
+        if any(c in comparable(s) for c in ANNEX_CUES[key]):
+            return s
+    return None

@@ -1,0 +1,300 @@
+"""Drafting: strengths / areas for improvement bullets and a findings paragraph for a standard.
+
+Why grounded in comparable inspections: a drafter wants wording in the register inspection
+reports use, and wants to defend it; so bullets are the published bullets of inspections of
+the same standard (same framework and a similar rating first), deduplicated, each cited to the
+line that prints it. Findings use the rating module for ``--kq`` figures and weave the user's
+own notes in, marked as theirs and never cited to someone else's report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from assistant import prompts
+from assistant.compose_extractive import Draft as Work, _standard_title, phrase
+from assistant.evidence import Sentence, pick, score_sentences, sentences_from_lines
+from assistant.library import Library, label, standard_rating_fact
+from assistant.rating_rules import RATINGS, get_rules
+from assistant.text import comparable, content_terms, jaccard, normalise, split_sentences
+from ingest.model import Report, Section
+
+# Words that tie a domain-level bullet to one standard of that domain.
+STANDARD_CUES: dict[str, tuple[str, ...]] = {
+    "1.1": ("board", "governance", "leader", "strateg", "vision", "partnership arrangements"),
+    "1.2": ("staff", "workload", "training", "supervision", "manager", "practitioner", "caseload"),
+    "1.3": ("partner", "services", "provision", "health", "education", "ete", "interventions"),
+    "1.4": ("polic", "guidance", "information", "facilities", "building", "ict", "data", "learning"),
+    "2.1": ("assess",), "3.1": ("assess",),
+    "2.2": ("plan",), "3.2": ("plan",),
+    "2.3": ("deliver", "implement", "intervention", "services"), "3.3": ("deliver", "implement", "intervention"),
+    "2.4": ("review",),
+    "3.4": ("joint", "police", "panel", "decision", "out-of-court", "diversion", "policy", "caution"),
+    "4.1": ("resettlement", "custody", "secure"),
+}
+_POSITIVE = re.compile(r"\b(strong|good|effective(?:ly)?|well|thorough|consistent(?:ly)?|clear|positive|"
+                       r"impressive|excellent|outstanding|all (?:relevant |inspected )?cases|every|high-quality|"
+                       r"robust|timely|creative|proactive|skilled)\b", re.I)
+_NEGATIVE = re.compile(r"\b(not|too few|insufficient(?:ly)?|limited|lack(?:ed|ing)?|did not|needs?|should|"
+                       r"variable|poor|inconsistent(?:ly)?|weak|gaps?|unclear|absent|only|minority|"
+                       r"require[sd]? improvement|concern(?:s|ed)?)\b", re.I)
+
+
+@dataclass
+class Bullet:
+    text: str  # as published
+    report: Report
+    section: Section
+    line: int
+
+    def sentence(self) -> Sentence:
+        return Sentence(
+            text=self.text, source=self.report.source, service=self.report.service, section=self.section.id,
+            title=self.section.title, line=self.line, page=self.report.page_of(self.line),
+            published=self.report.published, bullet=True, terms=set(content_terms(self.text)),
+        )
+
+
+def _bullet_line(report: Report, section: Section, text: str) -> int | None:
+    want = comparable(text)[:60]
+    for i in range(section.line_start, section.line_end + 1):
+        line = re.sub(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+", "", report.lines[i - 1])
+        if comparable(line).startswith(want):
+            return i
+    return None
+
+
+def bullets_for(report: Report, sid: str, kind: str) -> list[Bullet]:
+    """Published strengths / improvement bullets of ``report`` that concern standard ``sid``:
+    the standard's own list, else the domain's list filtered by the standard's cue words."""
+    attr = "strengths" if kind == "strengths" else "improvements"
+    sec = report.section(sid)
+    found: list[Bullet] = []
+    if sec is not None and getattr(sec, attr):
+        for b in getattr(sec, attr):
+            ln = _bullet_line(report, sec, b)
+            if ln:
+                found.append(Bullet(b, report, sec, ln))
+        return found
+    dom = report.section(f"domain-{sid[0]}")
+    if dom is None or not getattr(dom, attr):
+        return found
+    cues = STANDARD_CUES.get(sid, ())
+    for b in getattr(dom, attr):
+        low = comparable(b)
+        if cues and not any(c in low for c in cues):
+            continue
+        if sid[0] in "23" and sid[2] != "1" and "assess" in low and not any(c in low for c in cues if c != "assess"):
+            continue
+        ln = _bullet_line(report, dom, b)
+        if ln:
+            found.append(Bullet(b, report, dom, ln))
+    return found
+
+
+def _rank(rating: str | None) -> int | None:
+    return RATINGS.index(rating) if rating in RATINGS else None
+
+
+def comparable_reports(lib: Library, sid: str, kind: str, target: Report | None, target_rating: str | None) -> list[Report]:
+    """Rated reports ordered by likeness: same framework, then closeness of the standard's rating
+    to the target rating (or, with no target, best-rated first for strengths, worst first for
+    improvements)."""
+    reports = [r for r in lib.reports if r.standards and (target is None or r.source != target.source)]
+    fw = target.framework if target is not None else None
+    tr = _rank(target_rating)
+
+    def key(r: Report) -> tuple:
+        rr = _rank(r.standards.get(sid) or (r.resettlement if sid == "4.1" else None))
+        same_fw = 0 if (fw is None or r.framework == fw) else 1
+        if tr is not None and rr is not None:
+            dist = abs(tr - rr)
+        elif rr is not None:
+            dist = (3 - rr) if kind == "strengths" else rr
+        else:
+            dist = 9
+        return (dist, same_fw, r.published or "")
+
+    return sorted(reports, key=key)
+
+
+def _neutral(text: str, report: Report, own: bool) -> str:
+    """Other services' names become 'the service' so a bullet can be reused; own bullets stay."""
+    if own or not report.service:
+        return text
+    out = text
+    for name in sorted({report.service, *report.service.split(" and ")}, key=len, reverse=True):
+        if len(name) > 3:
+            out = re.sub(re.escape(name) + r"(?:'s)?", "the service", out)
+    return out[0].upper() + out[1:] if out else out
+
+
+def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None, kq: str | None = None,
+                  max_bullets: int = 6) -> tuple[Work, str | None]:
+    """Strengths or improvements bullets (markdown lines with markers) and the target rating."""
+    w = Work()
+    target = lib.main_report(service) if service else None
+    target_rating, _ = _target_rating(lib, sid, target, kq)
+    pool: list[tuple[Bullet, bool]] = []
+    if target is not None:
+        pool += [(b, True) for b in bullets_for(target, sid, kind)]
+    for r in comparable_reports(lib, sid, kind, target, target_rating):
+        pool += [(b, False) for b in bullets_for(r, sid, kind)]
+    chosen: list[tuple[Bullet, bool]] = []
+    for b, own in pool:
+        terms = set(content_terms(b.text))
+        if any(jaccard(terms, set(content_terms(c.text))) > 0.45 for c, _ in chosen):
+            continue
+        chosen.append((b, own))
+        if len(chosen) >= max_bullets:
+            break
+    if not chosen:
+        # No published bullets: fall back to sentences of the standard's narrative with the right tone.
+        chosen_s = _narrative(lib, sid, kind, target, target_rating, max_bullets)
+        for s, r in chosen_s:
+            p = s.passage(0)
+            p.context = f"{r.service} {r.year} {s.section} {s.title}"
+            text = _neutral(s.text, r, own=target is not None and r.source == target.source)
+            w.say(f"- {_with_marker(text, w.cite(p))}")
+    for b, own in chosen:
+        s = b.sentence()
+        p = s.passage(0)
+        p.context = f"{b.report.service} {b.report.year} {b.section.id} {b.section.title}"
+        text = _neutral(b.text, b.report, own)
+        w.say(f"- {_with_marker(text, w.cite(p))}")
+    if not w.lines:
+        title = _standard_title(target, sid)
+        w.say(phrase("draft_no_evidence", kind=kind, sid=sid, title=title), trusted=True)
+    return w, target_rating
+
+
+def _with_marker(text: str, marker: str) -> str:
+    text = text.rstrip()
+    return f"{text[:-1]} {marker}{text[-1]}" if text and text[-1] in ".!?" else f"{text} {marker}"
+
+
+def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_rating: str | None,
+               k: int, query: str = "") -> list[tuple[Sentence, Report]]:
+    reports = ([target] if target is not None else []) + comparable_reports(lib, sid, kind, target, target_rating)
+    out: list[tuple[Sentence, Report]] = []
+    tone = _POSITIVE if kind == "strengths" else _NEGATIVE
+    anti = _NEGATIVE if kind == "strengths" else None
+    for r in reports:
+        sec = r.section(sid)
+        if sec is None:
+            continue
+        sents = sentences_from_lines(
+            r.lines[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
+            section=sec.id, title=sec.title, published=r.published, kind=sec.kind,
+        )
+        title = _standard_title(r, sid)
+        scored = score_sentences(sents, f"{title} {query}".strip(), standard=sid)
+        for s in scored:
+            if kind != "findings":
+                if not tone.search(s.text) or (anti is not None and anti.search(s.text)):
+                    continue
+            s.score = max(s.score, 0.6)
+        picked = pick([s for s in scored if kind == "findings" or tone.search(s.text)], 2, min_score=0.5)
+        out += [(s, r) for s in picked]
+    final: list[tuple[Sentence, Report]] = []
+    for s, r in out:
+        if any(jaccard(s.terms, t.terms) > 0.45 for t, _ in final):
+            continue
+        final.append((s, r))
+        if len(final) >= k:
+            break
+    return final
+
+
+def _target_rating(lib: Library, sid: str, target: Report | None, kq: str | None):
+    """The rating drafting aims at: computed from --kq, else the service's published rating."""
+    if kq:
+        result = rate_kq(kq, target.framework if target is not None and target.framework else "2021")
+        res = result.standards.get(sid)
+        return (res.computed if res else None), result
+    if target is not None:
+        return target.standards.get(sid) or (target.resettlement if sid == "4.1" else None), None
+    return None, None
+
+
+def rate_kq(spec: str, framework: str):
+    """Rate one standard from a --kq spec with the rating module (raises ValueError on bad input)."""
+    from assistant.rating import parse_kq_spec, rate
+
+    sid, kqs = parse_kq_spec(spec, framework)
+    return rate({sid: kqs}, framework=framework)
+
+
+def read_notes(notes: str | None) -> list[str]:
+    """The user's notes as sentences (bullets and blank lines removed)."""
+    if not notes:
+        return []
+    out: list[str] = []
+    for line in notes.splitlines():
+        line = re.sub(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+", "", line).strip()
+        if line and not line.startswith("#"):
+            out += split_sentences(line)
+    return out
+
+
+def draft_findings(lib: Library, sid: str, service: str | None = None, notes: str | None = None,
+                   kq: str | None = None) -> tuple[Work, str | None]:
+    """A findings paragraph: computed rating and why (--kq), the user's notes (marked as theirs),
+    and cited sentences from the standard's findings in comparable inspections."""
+    from assistant.rating import explain_standard
+
+    w = Work()
+    target = lib.main_report(service) if service else None
+    fw = target.framework if target is not None and target.framework else "2021"
+    title = _standard_title(target, sid)
+    computed: str | None = None
+    parts: list[str] = []
+    mark_kq = phrase("draft_kq_mark")
+    mark_notes = phrase("draft_notes_mark")
+    if kq:
+        result = rate_kq(kq, fw)
+        kq_sid = next(iter(result.standards), None)
+        res = result.standards.get(sid) or (result.standards.get(kq_sid) if kq_sid else None)
+        if res is not None and res.computed:
+            computed = res.computed
+            lead = phrase("draft_lead_kq", title=title.lower() if title else sid, rating=res.computed)
+            why = explain_standard(res, get_rules(fw))
+            for s in [lead] + split_sentences(why):
+                s = f"{s[:-1]} {mark_kq}{s[-1]}" if s[-1] in ".!?" else f"{s} {mark_kq}"
+                parts.append(s)
+                w.trusted.append(s)
+    elif target is not None:
+        rating = target.standards.get(sid) or (target.resettlement if sid == "4.1" else None)
+        f = standard_rating_fact(target, sid)
+        if rating and f is not None:
+            parts.append(phrase("draft_lead_published", service=target.service, rating=rating, sid=sid, title=title)
+                         + f" {w.cite_fact(f)}.")
+    user = read_notes(notes)
+    evidence = _narrative(lib, sid, "findings", target, computed, 3, query=" ".join(user))
+    ev_sentences: list[str] = []
+    for s, r in evidence:
+        p = s.passage(0)
+        p.context = f"{r.service} {r.year} {s.section} {s.title}"
+        own = target is not None and r.source == target.source
+        text = s.text if own else f"In {label(r)}, {s.text[0].lower() + s.text[1:]}" if not s.text[:2].isupper() else s.text
+        ev_sentences.append(_with_marker(text, w.cite(p)))
+    # Weave: one note after each evidence sentence, the rest at the end.
+    notes_marked = []
+    for n in user:
+        m = f"{n[:-1]} {mark_notes}{n[-1]}" if n[-1] in ".!?" else f"{n} {mark_notes}."
+        notes_marked.append(m)
+        w.trusted.append(m)
+    woven: list[str] = []
+    for i in range(max(len(ev_sentences), len(notes_marked))):
+        if i < len(notes_marked):
+            woven.append(notes_marked[i])
+        if i < len(ev_sentences):
+            woven.append(ev_sentences[i])
+    parts += woven
+    if not parts:
+        parts.append(phrase("draft_no_evidence", kind="findings", sid=sid, title=title))
+        w.trusted.append(parts[-1])
+    w.say(" ".join(parts))
+    return w, computed

@@ -1,0 +1,200 @@
+"""Evidence sentences: retrieved hits cut into sentences with exact line spans, then scored.
+
+Why sentences: a reader wants the one quotable sentence, not a 900-character chunk; and the
+quote shown must be cut from the source text itself, so each sentence keeps its line number
+(lines in these reports are paragraphs, so a sentence never spans two lines).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from assistant.citations import Passage
+from assistant.text import comparable, content_terms, jaccard, normalise, split_sentences
+
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
+_TABLEISH = re.compile(r"\t|\s{3,}|^\W*$")
+_FOOTNOTE_LINE = re.compile(r"^\s*[\u00b9\u00b2\u00b3\u2070-\u209f]+\s")
+# Boilerplate repeated in every report: never useful evidence.
+_BOILERPLATE = (
+    "rating for the standard is driven by the lowest score",
+    "we inspect against",
+    "based on the following key questions",
+    "our key findings were as follows",
+    "in making a judgement about",
+    "open government licence",
+)
+
+
+# Words that relate a topic rather than name it ("police relationship", "joint working on X"):
+# they count, but much less than the topic word itself.
+WEAK_TERMS = frozenset(content_terms(
+    "relationship relationships work working worked works joint approach approaches quality practice "
+    "arrangements arrangement use used support supported effective effectiveness good well area areas "
+    "say said think view views overall level levels issue issues aspect aspects standard"
+))
+
+
+@dataclass
+class Sentence:
+    text: str
+    source: str
+    service: str | None
+    section: str
+    title: str
+    line: int
+    page: int | None = None
+    kind: str | None = None
+    rating: str | None = None
+    framework: str | None = None
+    published: str | None = None
+    hit_rank: int = 0
+    hit_score: float = 0.0
+    bullet: bool = False
+    score: float = 0.0
+    coverage: float = 0.0  # share of the query's (IDF-weighted) terms the sentence contains
+    terms: set[str] = field(default_factory=set)
+
+    def passage(self, n: int) -> Passage:
+        return Passage(
+            n=n, source=self.source, service=self.service, section=self.section, title=self.title,
+            line_start=self.line, line_end=self.line, page=self.page, text=self.text, quote=self.text,
+        )
+
+
+def sentences_from_lines(
+    lines: Sequence[str], line_start: int, *, source: str, service: str | None, section: str, title: str,
+    page: int | None = None, kind: str | None = None, rating: str | None = None, framework: str | None = None,
+    published: str | None = None, hit_rank: int = 0, hit_score: float = 0.0,
+) -> list[Sentence]:
+    """Cut consecutive source lines (starting at ``line_start``) into evidence sentences."""
+    out: list[Sentence] = []
+    for i, raw in enumerate(lines):
+        if not raw.strip() or _FOOTNOTE_LINE.match(raw):
+            continue
+        bullet = bool(_LIST_PREFIX.match(raw))
+        body = _LIST_PREFIX.sub("", raw)
+        if _TABLEISH.search(body.strip()) and not bullet:
+            continue  # table rows and layout debris are figures, handled from structured data
+        low = comparable(body)
+        if any(b in low for b in _BOILERPLATE):
+            continue
+        for s in split_sentences(body):
+            if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (s[0].isupper() or s[0] in "\"'\u201c\u2018"):
+                continue
+            out.append(
+                Sentence(
+                    text=s, source=source, service=service, section=section, title=title,
+                    line=line_start + i, page=page, kind=kind, rating=rating, framework=framework,
+                    published=published, hit_rank=hit_rank, hit_score=hit_score, bullet=bullet,
+                    terms=set(content_terms(s)),
+                )
+            )
+    return out
+
+
+def sentences_from_hits(hits: Iterable, report_lines=None) -> list[Sentence]:
+    """Sentences of every hit. ``report_lines(source)`` (optional) gives the exact source lines,
+    so sentences are cut from ``Report.lines`` rather than the stored chunk text."""
+    out: list[Sentence] = []
+    seen: set[tuple[str, int, str]] = set()
+    for rank, h in enumerate(hits):
+        lines = None
+        if report_lines is not None:
+            all_lines = report_lines(h.source)
+            if all_lines:
+                lines = list(all_lines[h.line_start - 1 : h.line_end])
+        if lines is None:
+            lines = h.text.split("\n")
+        for s in sentences_from_lines(
+            lines, h.line_start, source=h.source, service=h.service, section=h.section, title=h.title,
+            page=h.page, kind=h.kind, rating=h.rating, framework=h.framework, published=h.published,
+            hit_rank=rank, hit_score=h.score,
+        ):
+            key = (s.source, s.line, s.text)
+            if key not in seen:
+                seen.add(key)
+                out.append(s)
+    return out
+
+
+def score_sentences(
+    sentences: list[Sentence], query: str, *, standard: str | None = None, prefer_kinds: Sequence[str] = ("standard",)
+) -> list[Sentence]:
+    """Score by IDF-weighted query-term overlap, with small boosts for the standard's own section
+    and the retriever's rank; returns the list sorted best first."""
+    q_terms = [t for t in dict.fromkeys(content_terms(query))]
+    if not sentences:
+        return []
+    n = len(sentences)
+    df = Counter(t for s in sentences for t in set(s.terms) if t in q_terms)
+    weights = {t: (1.0 + math.log((n + 1) / (df[t] + 0.5))) * (0.35 if t in WEAK_TERMS else 1.0) for t in q_terms}
+    total = sum(weights.values()) or 1.0
+    for s in sentences:
+        overlap = 0.0
+        for t in q_terms:
+            if t in s.terms:
+                overlap += weights[t]
+        s.coverage = overlap / total
+        # Phrase bonus: consecutive query terms appearing together in the sentence.
+        low = comparable(s.text)
+        qt = content_terms(query)
+        for a, b in zip(qt, qt[1:]):
+            if a in s.terms and b in s.terms and re.search(re.escape(a[:4]) + r"\w*\W+(?:\w+\W+)?" + re.escape(b[:4]), low):
+                overlap += 0.8
+        length = len(s.text)
+        length_factor = 1.0 if 60 <= length <= 420 else 0.75
+        bonus = 0.0
+        if standard and s.section == standard:
+            bonus += 1.5
+        if s.kind in prefer_kinds:
+            bonus += 0.3
+        bonus += 0.6 / (1 + s.hit_rank)
+        s.score = overlap * length_factor + (bonus if overlap > 0 else 0.0)
+    return sorted(sentences, key=lambda s: (-s.score, s.source, s.line))
+
+
+def pick(sentences: Sequence[Sentence], k: int, *, min_score: float = 0.5, max_sim: float = 0.55,
+         per_source: int | None = None, min_coverage: float = 0.0) -> list[Sentence]:
+    """Best ``k`` sentences, skipping near-duplicates (the same fact repeated in the summary and
+    the standard's section) and, optionally, more than ``per_source`` from one report."""
+    chosen: list[Sentence] = []
+    counts: Counter[str] = Counter()
+    for s in sentences:
+        if s.score < min_score:
+            break
+        if s.coverage < min_coverage:
+            continue
+        if any(jaccard(s.terms, c.terms) > max_sim or normalise(s.text) == normalise(c.text) for c in chosen):
+            continue
+        if per_source is not None and counts[s.source] >= per_source:
+            continue
+        chosen.append(s)
+        counts[s.source] += 1
+        if len(chosen) >= k:
+            break
+    return chosen
+
+
+def merge(*groups: Iterable[Sentence]) -> list[Sentence]:
+    """Union of candidate sentences; the first occurrence (e.g. from a retrieved hit) wins."""
+    out: list[Sentence] = []
+    seen: set[tuple[str, int, str]] = set()
+    for g in groups:
+        for s in g:
+            key = (s.source, s.line, s.text)
+            if key not in seen:
+                seen.add(key)
+                out.append(s)
+    return out
+
+
+def lexical_candidates(sentences: Iterable[Sentence], query: str, min_terms: int = 1) -> list[Sentence]:
+    """Sentences of a whole report sharing at least ``min_terms`` query terms: a cheap exhaustive
+    pass that catches what the retriever's top-k missed."""
+    q = set(content_terms(query))
+    return [s for s in sentences if len(q & s.terms) >= min_terms]

@@ -1,0 +1,143 @@
+"""Question routing: which kind of answer a question needs, and follow-ups resolved from history.
+
+Why rules and not a model: the kinds are few and their cues are plain ("score", "how are ratings
+worked out", "other YOTs"); rules are deterministic, instant and testable. Service and standard
+recognition comes from the index's query understanding (``index.query.understand``), so the
+router and the retriever read a question the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal, Sequence
+
+from assistant.text import STOPWORDS, tokens
+
+Kind = Literal["lookup", "comparative", "numeric", "methodology", "drafting"]
+
+_METHODOLOGY = re.compile(
+    r"\b(methodolog\w*|rating rules?|scoring rules?|rating bands?|bands?\b.*\bratings?|thresholds?|"
+    r"professional discretion|limiting judg(?:e)?ment|how (?:are|is|do|does|were|was) (?:the )?"
+    r"(?:\w+ )?(?:ratings?|scores?|overall ratings?|standards?) (?:worked out|calculated|decided|determined|"
+    r"set|derived|computed|arrived at|given|rated|scored)|how (?:do|does) (?:the )?(?:rating|scoring)|"
+    r"how (?:are|is) .{0,40}\b(?:rated|scored)\b(?! in\b| at\b)|what (?:do|does) (?:the )?(?:ratings?|bands?|scores?) mean|"
+    r"lowest key question|key[- ]question bands?)",
+    re.I,
+)
+_NUMERIC = re.compile(
+    r"\b(scores?|scored|percent(?:age)?s?|per cent|how many|proportion|figures?|key questions?|kqs?|"
+    r"rating|ratings|rated|grade[ds]?|judg(?:e)?ment|out of 36|overall)\b|%|\b\d+/\d+\b",
+    re.I,
+)
+_DRAFT = re.compile(r"^\s*(?:please\s+)?(?:draft|write|prepare)\b.*\b(strengths?|areas? for improvement|improvements?|findings?)\b", re.I)
+_FOLLOW_UP_START = re.compile(r"^\s*(?:and|what about|how about|and what about|what of|same for|and for|and in|now|also)\b", re.I)
+_FILLER = frozenset({"and", "what", "about", "how", "same", "for", "in", "now", "also", "then", "there",
+                     "them", "they", "it", "that", "those", "this", "one", "ones", "case", "do", "did",
+                     "of", "the", "on", "with", "please"})
+
+
+@dataclass
+class Route:
+    """A question as the composers need it."""
+
+    question: str
+    kind: Kind
+    text: str  # retrieval text: the question, or the resolved one for a follow-up
+    services: list[str] = field(default_factory=list)
+    standards: list[str] = field(default_factory=list)
+    topic: str = ""  # the question without service names and filler: what it is about
+    expanded: str = ""  # the retrieval text with abbreviations spelled out
+    follow_up: bool = False
+    comparative_cue: bool = False
+
+
+def _understand(question: str, services: Sequence[str]):
+    from index.query import understand  # pure module, cheap import
+
+    return understand(question, list(services))
+
+
+def _topic(question: str, plan, services: Sequence[str]) -> str:
+    """The question minus the service names it mentions (and their aliases) and filler words."""
+    from index.query import service_aliases
+
+    norm = question.lower()
+    aliases = service_aliases(list(services))
+    for alias, svc in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+        if svc in plan.services:
+            norm = re.sub(r"(?<![a-z0-9])" + re.escape(alias) + r"(?:'s)?(?![a-z0-9])", " ", norm)
+    for abbr, full in getattr(plan, "expansions", {}).items():
+        norm = re.sub(r"(?<![a-z0-9])" + re.escape(abbr) + r"(?![a-z0-9])", full.lower(), norm)
+    words = [w for w in tokens(norm) if w not in _FILLER]
+    return " ".join(words)
+
+
+def _has_topic(topic: str) -> bool:
+    return any(w not in STOPWORDS and w not in _FILLER and not w.isdigit() for w in topic.split())
+
+
+def classify(question: str, plan) -> Kind:
+    """Kind of answer needed, from cue words and the query plan."""
+    if _DRAFT.search(question):
+        return "drafting"
+    if _METHODOLOGY.search(question) and not plan.services:
+        return "methodology"
+    if plan.is_comparative or len(plan.services) > 1:
+        return "comparative"
+    if _NUMERIC.search(question) and plan.services:
+        return "numeric"
+    if _NUMERIC.search(question) and plan.standards and re.search(r"\b(which|what) (?:services?|yots?|reports?)\b", question, re.I):
+        return "comparative"
+    return "lookup"
+
+
+def route(question: str, services: Sequence[str], history: Sequence[str] | None = None) -> Route:
+    """Route ``question``; ``history`` is the earlier user questions of the conversation, oldest first."""
+    prev: Route | None = None
+    for q in history or []:
+        if q and q.strip():
+            prev = _route_one(q, services, prev)
+    return _route_one(question, services, prev)
+
+
+def _route_one(question: str, services: Sequence[str], prev: Route | None) -> Route:
+    plan = _understand(question, services)
+    topic = _topic(question, plan, services)
+    kind = classify(question, plan)
+    r = Route(
+        question=question, kind=kind, text=question, services=list(plan.services),
+        standards=list(plan.standards), topic=topic, expanded=plan.text, comparative_cue=plan.is_comparative,
+    )
+    if prev is None:
+        return r
+    short = len(topic.split()) <= 5
+    looks_follow = bool(_FOLLOW_UP_START.search(question)) or len(question.split()) <= 5
+    if not looks_follow:
+        return r
+    if plan.services and not _has_topic(topic) and not plan.standards:
+        # "and Wigan?": same topic and kind, new service(s).
+        text = f"{prev.topic} {' '.join(plan.services)}".strip()
+        prev_kind = prev.kind
+        if prev_kind == "comparative":
+            prev_kind = "numeric" if _NUMERIC.search(prev.question) else "lookup"
+        if len(plan.services) > 1:
+            prev_kind = "comparative"
+        exp = _understand(text, services).text
+        return replace(r, kind=prev_kind, text=text, standards=list(prev.standards), topic=prev.topic,
+                       expanded=exp, follow_up=True)
+    if (plan.standards or _has_topic(topic)) and not plan.services and short:
+        # "what about planning?": same service(s), new topic.
+        kind = prev.kind if prev.kind in ("comparative",) else kind
+        if kind == "lookup" and prev.kind == "numeric" and (plan.standards or _NUMERIC.search(question)):
+            kind = "numeric"
+        if not prev.services and kind != "comparative":
+            kind = "lookup" if kind == "numeric" else kind
+        svc_text = " ".join(prev.services)
+        text = f"{topic} {svc_text}".strip()
+        if kind == "numeric" and not prev.services:
+            kind = "lookup"
+        exp = _understand(text, services).text
+        return replace(r, kind=kind if (prev.services or kind == "comparative") else r.kind,
+                       text=text, services=list(prev.services), expanded=exp, follow_up=True)
+    return r
