@@ -89,6 +89,9 @@ def cross_check(report: Report, doc: Doc, table: RatingsTable, warnings: list[st
         where = _where(s)
         seen_overall = False
         for i in range(s.line_start - 1, s.line_end):
+            low = doc.lines[i].lower()
+            if not ("scale" in low or "standards" in low or "rated" in low or " to 3" in low):
+                continue
             if doc.long[i]:
                 if len(doc.lines[i]) > 5000:
                     continue

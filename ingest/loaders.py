@@ -25,6 +25,12 @@ TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
 PDF_EXTS = {".pdf"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
 SUPPORTED = sorted(TEXT_EXTS | PDF_EXTS | HTML_EXTS)
+#: A real report is 100-15,000 lines; far beyond that is not a report, and refusing it up front
+#: keeps parse time and memory bounded (a 50 MB file of short lines is refused in well under a second).
+MAX_LINES = 200_000
+MAX_PDF_PAGES = 1_500
+#: An HTML tree costs roughly ten times the file size in memory; reports are well under 5 MB.
+MAX_HTML_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -45,7 +51,15 @@ def max_bytes() -> int:
         return 80 * 1024 * 1024
 
 
+def _too_many_lines(count: int) -> IngestError:
+    return IngestError(f"the file has {count:,} lines, more than the {MAX_LINES:,} a report can have; "
+                       "it is not parsed")
+
+
 def split_lines(text: str) -> list[str]:
+    count = text.count("\n") or text.count("\r")
+    if count > MAX_LINES:
+        raise _too_many_lines(count)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -89,9 +103,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
         for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
             if zeros.count(0) > 0.8 * len(zeros):
                 try:
-                    return data.decode(enc).lstrip("\ufeff"), enc
+                    text = data.decode(enc).lstrip("\ufeff")
                 except UnicodeDecodeError:
-                    pass
+                    continue
+                sample = text[:20_000]
+                if sample and sum(c.isascii() for c in sample) > 0.6 * len(sample):
+                    return text, enc
         raise IngestError("the file looks binary, not text (it contains NUL bytes)")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -132,6 +149,8 @@ def load_pdf(data: bytes) -> LoadedText:
         raise IngestError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from exc
     if not pages:
         raise IngestError("the PDF has no pages")
+    if len(pages) > MAX_PDF_PAGES:
+        raise IngestError(f"the PDF has {len(pages):,} pages, more than the {MAX_PDF_PAGES:,} a report can have")
     lines: list[str] = []
     line_pages: list[int] = []
     notes: list[str] = []
@@ -144,6 +163,8 @@ def load_pdf(data: bytes) -> LoadedText:
         page_lines = split_lines(text.replace("\x00", ""))
         lines.extend(page_lines)
         line_pages.extend([number] * len(page_lines))
+        if len(lines) > MAX_LINES:
+            raise _too_many_lines(len(lines))
     if not any(line.strip() for line in lines):
         raise IngestError("the PDF has no text layer (scanned images?); run OCR first")
     return LoadedText(lines=lines, kind="pdf", line_pages=line_pages, notes=notes)
@@ -222,6 +243,10 @@ def _html_lines(soup) -> list[str]:
 def load_html(data: bytes) -> LoadedText:
     from bs4 import BeautifulSoup  # local import: only HTML ingestion pays for it
 
+    if len(data) > MAX_HTML_BYTES:
+        raise IngestError(f"the HTML file is {len(data) / 1048576:.0f} MB, above the "
+                          f"{MAX_HTML_BYTES // 1048576} MB limit for HTML reports")
+
     text, enc = decode_text(data)
     if _looks_binary(text):
         raise IngestError("the file looks binary, not HTML")
@@ -258,7 +283,7 @@ def load_data(data: bytes, filename: str) -> LoadedText:
         raise IngestError(
             f"the file is {len(data) / 1048576:.0f} MB, above the {limit // 1048576} MB parse limit "
             "(settings.max_parse_mb)")
-    if not data or not data.strip():
+    if not data or not data[:1_000_000].strip() and not data.strip():
         raise IngestError("the file is empty")
     ext = Path(filename).suffix.lower()
     sniffed = sniff(data)
@@ -272,6 +297,8 @@ def load_data(data: bytes, filename: str) -> LoadedText:
         loaded = load_text(data)
     else:
         raise IngestError(f"unsupported file type '{ext}' (supported: {', '.join(SUPPORTED)})")
+    if len(loaded.lines) > MAX_LINES:
+        raise _too_many_lines(len(loaded.lines))
     if not any(line.strip() for line in loaded.lines):
         raise IngestError("the file contains no text")
     loaded.sha256 = hashlib.sha256(data).hexdigest()

@@ -58,6 +58,9 @@ def clean(line: str) -> str:
     """Cleaned copy of one line for matching. Tabs that separate cells are kept (one tab each)."""
     if not line:
         return ""
+    if line.isascii() and not any(ch in line for ch in "<*_^#|\t"):
+        st = line.strip()
+        return " ".join(st.split()) if "  " in st else st
     s = line
     if "<" in s:
         s = _SUP_TAG_RE.sub("", s)
@@ -115,6 +118,9 @@ def tidy(text: str) -> str:
     return " ".join(strip_markers(flat(text)).split())
 
 
+_KEY_RE = re.compile(r"[^a-z0-9]+")
+
+
 def key(text: str) -> str:
     """Comparison key: lower case letters and digits only."""
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _KEY_RE.sub(" ", text.lower()).strip()

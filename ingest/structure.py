@@ -17,6 +17,7 @@ Rules that make this robust across the family rather than fitted to five files:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ingest.doc import Doc
@@ -144,7 +145,7 @@ def contents_region(doc: Doc) -> tuple[int, int] | None:
         return None
     for j in range(len(doc) - 1, start, -1):  # last occurrence of each short line
         f = doc.fl[j]
-        if f and len(f) <= 100:
+        if f and len(f) <= 100 and not doc.is_prose(j):
             k = key(CONTENTS_TRAILER_RE.sub("", doc.cl[j]))
             later.setdefault(k, j)
     last = start
@@ -211,6 +212,8 @@ def find_headings(doc: Doc, skip: set[int], sqs: bool, ratings_heading: int | No
     in_annex = False
     seen_std = False
     std_lines = sorted(std_c)
+    dom_lines = sorted(dom_c)
+    n_annex = 0
     order = sorted(candidates)
     pos = 0
     while pos < len(order):
@@ -239,8 +242,9 @@ def find_headings(doc: Doc, skip: set[int], sqs: bool, ratings_heading: int | No
             did = f"domain-{dnum}"
             if did in used:
                 continue
-            nxt_std = next((x for x in std_lines if x > i), None)
-            nxt_dom = next((x for x in sorted(dom_c) if x > i), None)
+            k1, k2 = bisect_right(std_lines, i), bisect_right(dom_lines, i)
+            nxt_std = std_lines[k1] if k1 < len(std_lines) else None
+            nxt_dom = dom_lines[k2] if k2 < len(dom_lines) else None
             if nxt_std is None or (nxt_dom is not None and nxt_dom < nxt_std):
                 continue
             if std_c[nxt_std][0].split(".")[0] != str(dnum):
@@ -252,8 +256,9 @@ def find_headings(doc: Doc, skip: set[int], sqs: bool, ratings_heading: int | No
         a = _annex(doc, i)
         if a:
             aid, title = a
+            n_annex += 1
             if aid in used:
-                aid = f"{aid}-{sum(1 for h in heads if h.kind == 'annex') + 1}"
+                aid = f"{aid}-{n_annex}"
             if aid in used:
                 continue
             heads.append(Heading(i, aid, title, "annex"))
