@@ -176,7 +176,7 @@ def _has_content(doc: Doc, i: int, candidates: set[int]) -> bool:
             continue
         if j in candidates:
             return False
-        if doc.is_prose(j) or doc.long[j]:
+        if doc.is_prose(j) or doc.long[j] or strip_bullet(doc.cl[j])[0]:
             return True
         seen += 1
         j += 1
@@ -247,7 +247,7 @@ def find_headings(doc: Doc, skip: set[int], sqs: bool, ratings_heading: int | No
             nxt_dom = dom_lines[k2] if k2 < len(dom_lines) else None
             if nxt_std is None or (nxt_dom is not None and nxt_dom < nxt_std):
                 continue
-            if std_c[nxt_std][0].split(".")[0] != str(dnum):
+            if std_c[nxt_std][0].split(".")[0] != str(dnum) or not _has_content(doc, i, candidates):
                 continue
             heads.append(Heading(i, did, title, "domain"))
             used.add(did)
@@ -269,6 +269,8 @@ def find_headings(doc: Doc, skip: set[int], sqs: bool, ratings_heading: int | No
         if k in NAMED:
             nid, kind, where = NAMED[k]
             if nid in used or (where == "front" and seen_std and not sqs) or (where == "body" and in_annex):
+                continue
+            if not _has_content(doc, i, candidates):  # an entry of a contents list without a heading
                 continue
             if kind == "annex":
                 in_annex = True
