@@ -118,7 +118,8 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     topic = route.topic or query
     scope = [r for r in lib.reports if (svc is None or r.service == svc)]
     lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
-    sents = score_sentences(merge(sentences_from_hits(hits, lib.lines_of), lexical), topic, standard=std)
+    sents = score_sentences(lib.drop_boilerplate(merge(sentences_from_hits(hits, lib.lines_of), lexical)), topic,
+                            standard=std)
     years = [y for y in range(2000, 2100) if str(y) in route.question]
     if years:
         sents = [s for s in sents if (s.published or "")[:4] in {str(y) for y in years}] or sents
@@ -248,7 +249,8 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
         hit_sents = sentences_from_hits(hits, lib.lines_of)
         for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
             lexical = lexical_candidates(lib.sentences(r.source), topic)
-            mine = score_sentences(merge([s for s in hit_sents if s.source == r.source], lexical), topic, standard=std)
+            mine = score_sentences(lib.drop_boilerplate(merge([s for s in hit_sents if s.source == r.source], lexical)),
+                                   topic, standard=std)
             chosen = pick(mine, per_service, min_score=1.0, min_coverage=0.5)
             if not chosen and not r.standards:
                 continue  # an unrated screening with nothing to say adds no row
@@ -307,6 +309,10 @@ def _cell_sentence(s: Sentence, r: Report, d: Draft) -> str:
 # ----- methodology -----------------------------------------------------------------------------
 
 def methodology(route: Route, lib: Library, index: Any) -> Draft:
+    """Rules from ``assistant.rating_rules`` rendered by ``prompts/methodology.md``, each sentence
+    cited to the first annex passage (2021 framework reports first) that the gate accepts."""
+    from assistant.citations import CitationGate
+
     d = Draft()
     rules = get_rules("2021")
     b = dict((r, lo) for lo, r in rules.bands)
@@ -321,33 +327,50 @@ def methodology(route: Route, lib: Library, index: Any) -> Draft:
     intro_done = False
     for key, template in templates.items():
         sentence = template.format(**values)
-        cited = None
+        chosen: list[tuple[Fact, str | None]] | None = None
         for r, facts in facts_by_report:
-            f = facts.get(key)
-            if f is None:
-                continue
-            quote = _cue_sentence(f, key)
-            cited = d.cite_fact(f, quote)
-            break
-        if cited is None:
+            for f in facts.get(key, []):
+                cands = [(f, _cue_sentence(f, key))]
+                if key == "inconsistent":
+                    sf = score_fact(r)
+                    if sf is not None:
+                        cands.append((sf, None))
+                probe = CitationGate([_probe_passage(x, q, i + 1) for i, (x, q) in enumerate(cands)], lib.lines_of)
+                marks = "".join(f"[{i + 1}]" for i in range(len(cands)))
+                if probe._verify_unit(f"{sentence[:-1]} {marks}.") is not None:
+                    chosen = cands
+                    break
+            if chosen:
+                break
+        if not chosen:
             continue
         if not intro_done:
             d.say(phrase("methodology_intro"), trusted=True)
             intro_done = True
-        d.say(f"- {sentence[:-1]} {cited}.")
+        marks = "".join(d.cite_fact(f, q) for f, q in chosen)
+        d.say(f"- {sentence[:-1]} {marks}.")
     if not intro_done:
         d.say(phrase("methodology_none"), trusted=True)
     return d
 
 
+def _probe_passage(f: Fact, quote: str | None, n: int) -> Passage:
+    p = f.passage(n)
+    if quote:
+        p.quote = quote
+        p.text = quote
+    return p
+
+
 def _cue_sentence(f: Fact, key: str) -> str | None:
-    """The sentence of a long annex line that states the rule (short lines are quoted whole)."""
+    """The sentences of a long annex line around the one that states the rule."""
     from assistant.library import ANNEX_CUES
 
     text = f.text
-    if f.line_end > f.line_start or len(text) < 200:
+    if f.line_end > f.line_start or len(text) < 400:
         return None
-    for s in split_sentences(text):
+    sents = split_sentences(text)
+    for i, s in enumerate(sents):
         if any(c in comparable(s) for c in ANNEX_CUES[key]):
-            return s
+            return " ".join(sents[max(0, i - 1) : i + 2])
     return None

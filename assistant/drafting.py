@@ -185,10 +185,10 @@ def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_
         sec = r.section(sid)
         if sec is None:
             continue
-        sents = sentences_from_lines(
+        sents = lib.drop_boilerplate(sentences_from_lines(
             r.lines[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
             section=sec.id, title=sec.title, published=r.published, kind=sec.kind,
-        )
+        ))
         title = _standard_title(r, sid)
         scored = score_sentences(sents, f"{title} {query}".strip(), standard=sid)
         for s in scored:
@@ -217,6 +217,17 @@ def _target_rating(lib: Library, sid: str, target: Report | None, kq: str | None
     if target is not None:
         return target.standards.get(sid) or (target.resettlement if sid == "4.1" else None), None
     return None, None
+
+
+_CONNECTIVE = re.compile(r"^(?:However|Furthermore|Moreover|Additionally|In addition|Also|Overall|Similarly|Again),\s+")
+
+
+def _attributed(text: str, who: str) -> str:
+    """'In Wigan (2021), planning was ...': another report's sentence, said to be theirs."""
+    body = _CONNECTIVE.sub("", text)
+    if body[:2].isupper() or body.split(" ", 1)[0] in ("YJS", "YOT", "YOS", "I"):
+        return f"In {who}, {body}"
+    return f"In {who}, {body[0].lower()}{body[1:]}"
 
 
 def rate_kq(spec: str, framework: str):
@@ -278,7 +289,7 @@ def draft_findings(lib: Library, sid: str, service: str | None = None, notes: st
         p = s.passage(0)
         p.context = f"{r.service} {r.year} {s.section} {s.title}"
         own = target is not None and r.source == target.source
-        text = s.text if own else f"In {label(r)}, {s.text[0].lower() + s.text[1:]}" if not s.text[:2].isupper() else s.text
+        text = s.text if own else _attributed(s.text, label(r))
         ev_sentences.append(_with_marker(text, w.cite(p)))
     # Weave: one note after each evidence sentence, the rest at the end.
     notes_marked = []

@@ -27,6 +27,12 @@ _BOILERPLATE = (
     "our key findings were as follows",
     "in making a judgement about",
     "open government licence",
+    # standard descriptors (the framework's wording, printed under every standard heading)
+    "well-informed, analytical and personalised, actively involving",
+    "well-informed, holistic and personalised, actively involving",
+    "personalised and coordinated services are delivered",
+    "supports the delivery of high-quality, personalised and coordinated services",
+    "there is a high-quality, evidence-based",
 )
 
 
@@ -84,6 +90,8 @@ def sentences_from_lines(
         if any(b in low for b in _BOILERPLATE):
             continue
         for s in split_sentences(body):
+            if not re.search(r"[.!?][\"'\u201d\u2019)]?$", s):
+                continue  # cut off by a page break: not a quotable sentence
             if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (s[0].isupper() or s[0] in "\"'\u201c\u2018"):
                 continue
             out.append(

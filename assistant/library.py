@@ -89,23 +89,20 @@ class Library:
             r = self.index.get_report(source)
         return r
 
-    def sentences(self, source: str) -> list:
-        """Every evidence sentence of a report, each with its section (cached per report)."""
+    def _raw_sentences(self, source: str) -> list:
         from assistant.evidence import sentences_from_lines
 
         r = self.get(source)
         if r is None:
             return []
-        key = (source, r.sha256)
         cache = self.__dict__.setdefault("_sentences", {})
+        key = (source, r.sha256)
         if key not in cache:
-            out = []
-            spans = sorted(r.sections, key=lambda s: (s.line_start, -(s.line_end - s.line_start)))
-            owner: dict[int, object] = {}
+            owner: dict[int, Any] = {}
             for sec in sorted(r.sections, key=lambda s: -(s.line_end - s.line_start)):
                 for ln in range(sec.line_start, sec.line_end + 1):
                     owner[ln] = sec  # smaller sections overwrite bigger ones
-            del spans
+            out = []
             for i, line in enumerate(r.lines, 1):
                 if not line.strip():
                     continue
@@ -117,7 +114,34 @@ class Library:
                     hit_rank=99,
                 )
             cache[key] = out
-        return [s.__class__(**{**s.__dict__, "terms": s.terms}) for s in cache[key]]
+        return cache[key]
+
+    def boilerplate(self) -> set[str]:
+        """Sentences printed in two or more reports (standard descriptors, footnotes): they say
+        nothing about a particular service, so composers skip them."""
+        self.refresh()
+        cached = self.__dict__.get("_boiler")
+        if cached and cached[0] == self._sig:
+            return cached[1]
+        from collections import Counter
+
+        counts: Counter[str] = Counter()
+        for r in self._reports.values():
+            counts.update({comparable(s.text) for s in self._raw_sentences(r.source)})
+        out = {t for t, c in counts.items() if c >= 2}
+        self.__dict__["_boiler"] = (self._sig, out)
+        return out
+
+    def sentences(self, source: str) -> list:
+        """Every evidence sentence of a report (boilerplate removed), fresh copies to score."""
+        from dataclasses import replace
+
+        boiler = self.boilerplate()
+        return [replace(s) for s in self._raw_sentences(source) if comparable(s.text) not in boiler]
+
+    def drop_boilerplate(self, sentences: list) -> list:
+        boiler = self.boilerplate()
+        return [s for s in sentences if comparable(s.text) not in boiler]
 
     def lines_of(self, source: str) -> Sequence[str] | None:
         r = self.get(source)
@@ -233,7 +257,7 @@ def kq_fact(report: Report, sid: str, kq: KeyQuestion) -> Fact | None:
 
 
 ANNEX_CUES: dict[str, tuple[str, ...]] = {
-    "lowest": ("aligned to the lowest banding", "lowest banding", "driven by the lowest score", "where the lowest proportion"),
+    "lowest": ("where the lowest proportion", "aligned to the lowest banding", "driven by the lowest score"),
     "bands": ("reasonable majority: 65-79%", "too few: 50-64%", "minority: <50%", "large majority: 80%+"),
     "discretion": ("within five percentage points", "professional discretion"),
     "qualitative": ("domain one ratings are proposed", "judged using predominantly qualitative evidence"),
@@ -244,9 +268,12 @@ ANNEX_CUES: dict[str, tuple[str, ...]] = {
 }
 
 
-def annex_facts(report: Report) -> dict[str, Fact]:
-    """For each methodology rule, the first annex line of this report that states it."""
-    found: dict[str, Fact] = {}
+def annex_facts(report: Report) -> dict[str, list[Fact]]:
+    """For each methodology rule, the annex lines of this report that state it (best first).
+
+    A cue line that stops mid-sentence (PDF page breaks) is extended to the next non-empty
+    line; band tables (one band per line) are taken whole."""
+    found: dict[str, list[Fact]] = {}
     annex_start = None
     for s in report.sections:
         if s.kind == "annex" or re.search(r"methodolog|inspection data|ratings explained", s.title, re.I):
@@ -258,20 +285,26 @@ def annex_facts(report: Report) -> dict[str, Fact]:
                 break
     if annex_start is None:
         return found
-    for i in range(annex_start, len(report.lines) + 1):
-        low = comparable(report.lines[i - 1])
-        if len(low) > 2000:
-            continue
-        for key, cues in ANNEX_CUES.items():
-            if key in found:
-                continue
-            if any(c in low for c in cues):
-                # Tables print one band per line: take the whole run of band lines.
+    n = len(report.lines)
+    for key, cues in ANNEX_CUES.items():
+        for cue in cues:
+            for i in range(annex_start, n + 1):
+                low = comparable(report.lines[i - 1])
+                if cue not in low or len(low) > 2500:
+                    continue
                 end = i
-                if key in ("bands", "overall"):
-                    while end + 1 <= len(report.lines) and len(report.lines[end]) < 80 and report.lines[end].strip() and \
-                            end - i < 5:
+                if key in ("bands", "overall") and len(low) < 80:
+                    while end + 1 <= n and 0 < len(report.lines[end].strip()) < 80 and end - i < 5:
                         end += 1
+                else:
+                    j = i
+                    while not comparable(report.lines[j - 1]).rstrip().endswith((".", ":", ")")) and j - i < 3 and j < n:
+                        j += 1
+                        while j < n and not report.lines[j - 1].strip():
+                            j += 1
+                    end = j
                 sid, title = _section_for_line(report, i)
-                found[key] = Fact(report, i, end, sid, title)
+                fact = Fact(report, i, end, sid, title)
+                if all((f.line_start, f.line_end) != (i, end) for f in found.get(key, [])):
+                    found.setdefault(key, []).append(fact)
     return found

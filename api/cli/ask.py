@@ -1,11 +1,161 @@
-"""Assistant commands: ask, draft."""
+"""Assistant commands: ask, draft. Each calls one method of ``assistant.service.Assistant``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
 from api.cli.app import app, fail
+
+IndexOpt = typer.Option(None, "--index", help="Index folder (default: $YOTASSIST_HOME/index).")
+
+
+def _assistant(index_dir: Optional[Path], mode: Optional[str] = None) -> Any:
+    from api.cli.index_cmds import open_index
+    from assistant.service import Assistant
+
+    if mode not in (None, "extractive", "llm"):
+        fail(f"--mode must be extractive or llm, not {mode!r}")
+    idx = open_index(index_dir)
+    assistant = Assistant(idx, mode=mode)  # type: ignore[arg-type]
+    if mode == "llm" and not assistant.settings.llm.base_url:
+        fail("--mode llm needs YOTASSIST_LLM_BASE_URL (an OpenAI-compatible endpoint)")
+    if not idx.reports():
+        fail(f"the index {index_dir or assistant.settings.index_dir} is empty; run `yotassist ingest FILES` first")
+    return assistant
+
+
+def _read_text(path: Path, what: str) -> str:
+    if not path.is_file():
+        fail(f"{what} {path} is not a file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"{what} {path} is not UTF-8 text")
+    except OSError as exc:
+        fail(f"cannot read {what} {path}: {exc.strerror or exc}")
+
+
+def _history(path: Optional[Path]) -> list[Any]:
+    """A JSON list (strings or {"role","content"} turns) or one earlier question per line."""
+    if path is None:
+        return []
+    text = _read_text(path, "--history")
+    try:
+        data = json.loads(text)
+        if isinstance(data, list):
+            return data
+    except json.JSONDecodeError:
+        pass
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _print_answer(ans: Any) -> None:
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    console.print(Markdown(ans.answer))
+    if ans.citations:
+        console.print("\n[bold]Sources[/bold]")
+        for c in ans.citations:
+            where = f"lines {c.line_start}-{c.line_end}" if c.line_end != c.line_start else f"line {c.line_start}"
+            page = f", p. {c.page}" if c.page else ""
+            console.print(f"[{c.n}] {c.service or c.source} - {c.section} {c.title} ({c.source}, {where}{page})",
+                          markup=False, highlight=False)
+            console.print(f"    \u201c{c.quote}\u201d", markup=False, highlight=False, style="dim")
+    if ans.unsupported:
+        console.print("\n[yellow]Left out (no supporting passage found):[/yellow]")
+        for s in ans.unsupported:
+            console.print(f"  - {s}", markup=False, highlight=False)
 
 
 @app.command()
-def ask() -> None:
-    """Answer a question with verified citations (not implemented yet)."""
-    fail("ask is not implemented yet")
+def ask(
+    question: Optional[str] = typer.Argument(None, help="The question, e.g. \"How did other YOTs fare on OOCD joint working?\""),
+    json_out: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    index: Optional[Path] = IndexOpt,
+    questions: Optional[Path] = typer.Option(None, "--questions", help="File with one question per line (JSON lines out)."),
+    history: Optional[Path] = typer.Option(None, "--history", help="Earlier turns: JSON list or one question per line."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="extractive (default) or llm (needs YOTASSIST_LLM_BASE_URL)."),
+) -> None:
+    """Answer a question from the indexed reports; every quote is checked against its source lines."""
+    if (question is None) == (questions is None):
+        fail("give either a QUESTION or --questions FILE")
+    batch: list[str] = []
+    if questions is not None:
+        batch = [ln.strip() for ln in _read_text(questions, "--questions").splitlines() if ln.strip()]
+        if not batch:
+            fail(f"--questions {questions} has no questions")
+    turns = _history(history)
+    assistant = _assistant(index, mode)
+    from assistant.llm import LLMError
+
+    def one(q: str) -> Any:
+        try:
+            return assistant.ask(q, history=turns or None)
+        except ValueError as exc:
+            fail(str(exc))
+        except LLMError as exc:
+            fail(str(exc), code=1)
+
+    if questions is not None:
+        for q in batch:
+            ans = one(q)
+            print(json.dumps(_answer_json(ans), ensure_ascii=False), flush=True)
+        return
+    ans = one(question or "")
+    if json_out:
+        print(json.dumps(_answer_json(ans), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(ans)
+
+
+def _answer_json(ans: Any) -> dict[str, Any]:
+    data = ans.model_dump()
+    return {k: data[k] for k in ("question", "answer", "citations", "mode", "unsupported", "kind")}
+
+
+@app.command()
+def draft(
+    standard: str = typer.Option(..., "--standard", help="Standard id, e.g. 2.2"),
+    kind: str = typer.Option(..., "--kind", help="strengths, improvements or findings"),
+    service: Optional[str] = typer.Option(None, "--service", help="The service you are drafting for (if indexed)."),
+    notes: Optional[Path] = typer.Option(None, "--notes", help="A text file with your own notes (findings)."),
+    kq: Optional[str] = typer.Option(None, "--kq", help="Your key-question figures, e.g. \"2.2=5/8,4/7,8/9\"."),
+    json_out: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
+    index: Optional[Path] = IndexOpt,
+) -> None:
+    """Draft strengths / areas for improvement bullets or a findings paragraph for a standard."""
+    notes_text = _read_text(notes, "--notes") if notes is not None else None
+    assistant = _assistant(index)
+    try:
+        d = assistant.draft(standard, kind, service=service, notes=notes_text, kq=kq)
+    except ValueError as exc:
+        fail(str(exc))
+    if json_out:
+        print(json.dumps(d.model_dump(), ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    heading = {"strengths": "Strengths", "improvements": "Areas for improvement", "findings": "Findings"}[d.kind]
+    console.print(f"[bold]{d.standard} {heading}[/bold]" + (f" - {d.service}" if d.service else ""))
+    if d.computed_rating:
+        console.print(f"Computed rating from your figures: [bold]{d.computed_rating}[/bold]")
+    body = "\n".join(f"- {b}" for b in d.bullets) if d.bullets else (d.paragraph or "")
+    console.print(Markdown(body))
+    _print_answer_sources(console, d)
+
+
+def _print_answer_sources(console: Any, d: Any) -> None:
+    if d.citations:
+        console.print("\n[bold]Sources[/bold]")
+        for c in d.citations:
+            console.print(f"[{c.n}] {c.service or c.source} - {c.section} {c.title} ({c.source}, line {c.line_start})",
+                          markup=False, highlight=False)
+            console.print(f"    \u201c{c.quote}\u201d", markup=False, highlight=False, style="dim")
