@@ -58,6 +58,22 @@ class TorchEncoder:
         self.dim = int(get_dim() or 384)
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        import torch
+
+        # One short query gains nothing from a second thread, and on a busy 2-core machine the
+        # second thread's spin-waiting makes a 30 ms query take 200+ ms: use one thread for it.
+        single = len(texts) == 1
+        threads = torch.get_num_threads()
+        if single and threads > 1:
+            torch.set_num_threads(1)
+        try:
+            vecs = self._encode(texts, batch_size)
+        finally:
+            if single and threads > 1:
+                torch.set_num_threads(threads)
+        return vecs
+
+    def _encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         vecs = self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                                  show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(vecs, dtype=np.float32)

@@ -45,10 +45,6 @@ ABBREVIATIONS: dict[str, str] = {
     "afi": "area for improvement",
     "afis": "areas for improvement",
     "hmip": "HM Inspectorate of Probation",
-    "yot": "youth offending team",
-    "yots": "youth offending teams",
-    "yos": "youth offending service",
-    "yjs": "youth justice service",
     "yjb": "Youth Justice Board",
     "slcn": "speech, language and communication needs",
     "salt": "speech and language therapy",
@@ -147,7 +143,8 @@ COMPARATIVE_PATTERNS: tuple[str, ...] = (
     r"\bwhich (?:services?|yots?|yoss?|yjss?|reports?|teams?|areas?|inspections?)\b",
     r"\bhow did .* fare\b", r"\bfare[ds]?\b", r"\bdiffer\w*", r"\bversus\b", r"\bvs\.?\b",
     r"\bcontrast\w*", r"\bbetween\b.*\band\b", r"\bsimilar\w*", r"\bthe same\b", r"\bin common\b",
-    r"\bmost\b", r"\bleast\b", r"\bbest\b", r"\bworst\b", r"\bacross the corpus\b", r"\bany (?:other )?(?:service|yot|report)",
+    r"\b(?:the|these|different|all|many|most|some|several|various) (?:services|yots|yoss|yjss|teams|areas|reports|partnerships|inspections)\b",
+    r"\bin each\b", r"\beach of\b", r"\bmost\b", r"\bleast\b", r"\bbest\b", r"\bworst\b", r"\bacross the corpus\b", r"\bany (?:other )?(?:service|yot|report)",
 )
 
 #: Generic words that never become a service alias on their own.
@@ -305,6 +302,19 @@ def find_years(query: str) -> list[int]:
     return sorted({int(y) for y in _YEAR.findall(query)})
 
 
+#: Words that only say "compare" or "services in general": removed from the search text.
+_COMPARISON_FILLER = re.compile(
+    r"(?i)\b(?:how did|how do|how does|did|do|does)?\s*(?:other|the|these|different|all|each|every|many|most|some|several|various|both|any|which)\s+"
+    r"(?:yots?|yoss?|yjss?|youth offending (?:teams?|services?)|services|teams|areas|reports|inspections|partnerships)\b"
+    r"|\b(?:compar\w*|across|versus|vs\.?|contrast\w*|fare[ds]?|in common)\b")
+
+
+def topic_text(query: str) -> str:
+    """The query without comparison filler ("how did other YOTs fare on", "across services")."""
+    out = re.sub(r"\s+", " ", _COMPARISON_FILLER.sub(" ", query)).strip(" ,?")
+    return out if len(re.findall(r"[A-Za-z]{3,}", out)) >= 1 else query
+
+
 def strip_services(query: str, services: list[str]) -> str:
     """The query without the service names it mentions (they become filters, not search words)."""
     aliases = service_aliases(services)
@@ -321,6 +331,8 @@ def understand(query: str, services: list[str]) -> QueryPlan:
     mentioned = find_services(query, services)
     comparative = is_comparative(query, mentioned)
     base = query if comparative or not mentioned else strip_services(query, mentioned)
+    if comparative:
+        base = topic_text(base)
     text, expansions = expand_abbreviations(base)
     standards = find_standards(query)
     explicit = [f"{a}.{b}" for a, b in _STANDARD_NUMBER.findall(query)]

@@ -21,14 +21,14 @@ from index.model import Chunk, Hit
 from index.query import QueryPlan
 
 DENSE_WEIGHT = 0.55
-STANDARD_BOOST = 0.30  # chunk in a standard the question names
+STANDARD_BOOST = 0.45  # chunk in a standard the question names
 EXPLICIT_STANDARD_BOOST = 0.60  # ... by number ("3.4"): the user means that section
 OWN_SECTION_BOOST = 0.10  # ... and the chunk is the standard's own section (not a summary)
 SERVICE_BOOST = 0.25  # chunk from a service the question names (comparative questions)
 YEAR_BOOST = 0.10
 TABLE_BOOST = 0.20  # key-question / ratings tables for numeric questions
-FRONT_PENALTY = 0.08  # contents pages, acknowledgements and the like
-LOW_VALUE_SECTIONS = {"contents", "acknowledgements", "other", "glossary"}
+FRONT_PENALTY = 0.15  # contents, acknowledgements, generic background: rarely the answer
+LOW_VALUE_SECTIONS = {"contents", "acknowledgements", "cover", "glossary", "background", "further-information"}
 NUMERIC_WORDS = re.compile(r"\b(percent\w*|%|how many|proportion|score[ds]?|figure[s]?|number of|rated|rating[s]?|key questions?)\b")
 
 
@@ -79,7 +79,7 @@ def boost(score: float, chunk: Chunk, plan: QueryPlan, numeric: bool) -> float:
         factor += YEAR_BOOST
     if numeric and chunk.kind == "table":
         factor += TABLE_BOOST
-    if chunk.section in LOW_VALUE_SECTIONS or chunk.kind in ("contents", "other"):
+    if chunk.section in LOW_VALUE_SECTIONS:
         factor -= FRONT_PENALTY
     return score * factor
 
