@@ -22,8 +22,9 @@ REL_RE = re.compile(r"\brelevant\b", re.I)
 YES_RE = re.compile(r"\b(?:number|no\.?)\s+['‘’\"“”]?\s*yes|\byes\b", re.I)
 NUM_CELL_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*(%?)$")
 FLAT_ROW_RE = re.compile(
-    r"^(?P<q>.{8,}?[A-Za-z?)\]'’\"”])\s+(?P<n1>\d{1,3}(?:\.\d{1,2})?)\s*(?P<p1>%?)"
+    r"^(?P<q>.{1,}?[A-Za-z?)\]'’\"”])\s+(?P<n1>\d{1,3}(?:\.\d{1,2})?)\s*(?P<p1>%?)"
     r"(?:\s+(?P<n2>\d{1,3}(?:\.\d{1,2})?)\s*(?P<p2>%?))?$")
+FIGURES_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*(%?)(?:\s+(\d{1,3}(?:\.\d{1,2})?)\s*(%?))?$")
 MAX_ROW = 500
 
 
@@ -51,9 +52,12 @@ def _row(text: str) -> tuple[str, list[tuple[float, bool]]] | None:
         if m.group("n2"):
             nums.append((float(m.group("n2")), bool(m.group("p2"))))
         return m.group("q"), nums
-    m = NUM_CELL_RE.match(text.strip())
-    if m:
-        return "", [(float(m.group(1)), bool(m.group(2)))]
+    m = FIGURES_RE.match(text.strip())
+    if m:  # figures only: the tail of a wrapped row
+        nums = [(float(m.group(1)), bool(m.group(2)))]
+        if m.group(3):
+            nums.append((float(m.group(3)), bool(m.group(4))))
+        return "", nums
     return None
 
 
@@ -122,6 +126,13 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
             if not question:
                 i += 1
                 continue
+            if order != "pct" and len(nums) == 1 and not nums[0][1]:
+                # counts whose second figure was wrapped onto the next line
+                j = doc.next_nonblank(i + 1, 3)
+                nxt = _row(doc.cl[j]) if j is not None and j <= end and doc.cl[j] else None
+                if nxt is not None and not nxt[0] and len(nxt[1]) == 1 and not nxt[1][0][1]:
+                    nums = nums + nxt[1]
+                    i = j
             kq = _make(question, nums, order, i, warnings, sid)
             if kq:
                 rows.append(kq)

@@ -54,9 +54,11 @@ def rating_in_text(doc: Doc, start: int, end: int) -> tuple[str | None, int | No
         m = TRAILING_RATING_RE.search(c)
         if m and not f.rstrip().endswith("?") and len(f) < 400:
             return norm_rating(m.group(1)), i
-        if "\t" in c and c.rsplit("\t", 1)[1].strip().lower() == "requires":
+        # two-column layout: "...high-quality,<TAB>Requires" / "...children.<TAB>improvement"
+        # (or with spaces, as a PDF text layer prints it)
+        if f.lower().endswith(" requires") or c.lower().endswith("\trequires"):
             j = doc.next_nonblank(i + 1, 3)
-            if j is not None and doc.cl[j].rsplit("\t", 1)[-1].strip(" .*").lower() == "improvement":
+            if j is not None and doc.fl[j].rstrip(" .*").lower().split()[-1:] == ["improvement"]:
                 return "Requires improvement", i
         i += 1
     return None, None

@@ -183,3 +183,32 @@ def test_contents_page_is_one_section(reports):
         assert contents is not None
         firsts = [s for s in r.sections if s.kind == "standard"]
         assert all(s.line_start > contents.line_end for s in firsts)
+
+
+def _reflow(lines: list[str], width: int = 95) -> list[str]:
+    """The corpus as a PDF text layer tends to print it: no blank lines, long lines wrapped,
+    table cells separated by spaces instead of tabs."""
+    import textwrap
+
+    out: list[str] = []
+    for line in lines:
+        if line.strip():
+            out.extend(textwrap.wrap(line.replace("\t", "  "), width=width, break_on_hyphens=False))
+    return out
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_reflowed_like_a_pdf_text_layer(reports, name):
+    from ingest import parse_lines
+
+    ref = reports[name]
+    r = parse_lines(_reflow(ref.lines), name)
+    assert (r.overall, r.score, r.max_score, r.resettlement, r.framework) == (
+        ref.overall, ref.score, ref.max_score, ref.resettlement, ref.framework)
+    assert r.standards == ref.standards
+    assert {k: [(q.percent, q.yes, q.relevant) for q in v] for k, v in r.key_questions.items()} == {
+        k: [(q.percent, q.yes, q.relevant) for q in v] for k, v in ref.key_questions.items()}
+    assert [s.id for s in r.sections if s.kind == "standard"] == [s.id for s in ref.sections if s.kind == "standard"]
+    for s in r.sections:
+        if s.kind == "standard":
+            assert s.rating_in_text == ref.section(s.id).rating_in_text, s.id
