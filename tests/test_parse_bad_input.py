@@ -198,3 +198,39 @@ def test_cli_bad_input_exit_2(tmp_path, name, content):
 def test_cli_missing_file():
     res = runner.invoke(app, ["parse", "/nonexistent/report.txt"])
     assert res.exit_code == 2
+
+
+# ------------------------------------------------------------------ fuzz: never a traceback
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FRAGMENTS = ["1.1", "2.1.", "3.4", "4.1. Resettlement", "Overall rating", "Over\tall rating", "Score", "8/36",
+             "Score 19/36", "Good", "Requires", "improvement", "Requires improvement", "Inadequate", "Outstanding",
+             "Ratings", "Contents", "Annexe 1: Methodology", "Annex", "Domain one: Organisational delivery",
+             "1. Organisational delivery", "Strengths:", "Areas for improvement:", "- ", "• ", "1. ", "**", "\t",
+             "% 'Yes'", "Relevant cases\tNumber 'Yes'", "Does assessment keep the child safe?", "88%", "9\t8", "¹",
+             "Our rating for planning is: Good", "key questions", "0-30 scale", "Each of the 10 standards", "--",
+             "Recommendations", "Short Quality Screening", "| 1.1 | Staff | Good |", "<i>", "$^{3}$", " ", "?"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=6)
+                .map(" ".join), max_size=60))
+def test_parse_lines_never_raises(lines):
+    from ingest import parse_lines
+
+    r = parse_lines(lines, "fuzz.txt")
+    assert r.report_type in ("inspection", "sqs", "unknown")
+    for s in r.sections:
+        assert 1 <= s.line_start <= s.line_end <= max(len(lines), 1)
+    r.model_dump_json()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=3000), st.sampled_from(["a.txt", "a.md", "a.html", "a.pdf", "a"]))
+def test_load_bytes_never_raises_anything_but_ingest_error(data, name):
+    try:
+        load_bytes(data, name)
+    except IngestError as exc:
+        _one_line(exc)
