@@ -7,7 +7,18 @@ from api.cli import parse, rate, index_cmds, ask, serve  # noqa: F401  (register
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:
+        # An index that turns out to be damaged or unreachable mid-command: one line, no traceback.
+        from index.health import IndexOpenError
+
+        if not isinstance(exc, IndexOpenError):
+            raise
+        import sys
+
+        print(f"yotassist: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 __all__ = ["app", "main"]

@@ -17,16 +17,29 @@ import typer
 from api.cli.app import app, fail
 
 IndexOpt = typer.Option(None, "--index", help="Index folder (default: $YOTASSIST_HOME/index).")
+ChromaUrlOpt = typer.Option(None, "--chroma-url", envvar="YOTASSIST_CHROMA_URL",
+                            help="Use a shared Chroma server (e.g. http://127.0.0.1:8765) instead of the embedded index.")
 
 
-def open_index(index_dir: Optional[Path]) -> Any:
-    """The Index for a command; a bad folder is one clear error line."""
+def open_index(index_dir: Optional[Path], chroma_url: Optional[str] = None, verify: bool = True) -> Any:
+    """The Index for a command; a bad folder or unreachable server is one clear error line.
+
+    ``verify`` checks the embedded Chroma files up front (cheap); ``reindex`` skips it because
+    it rebuilds a damaged Chroma folder instead of refusing it."""
+    from index.health import IndexOpenError, check_chroma_folder
     from index.store import Index
 
     if index_dir is not None and index_dir.exists() and not index_dir.is_dir():
         fail(f"--index {index_dir} is not a folder")
     try:
-        return Index.open(index_dir=index_dir)
+        idx = Index.open(index_dir=index_dir, chroma_url=chroma_url)
+        if idx.chroma_url:
+            idx.records  # connect now: an unreachable server is reported here, not mid-command
+        elif verify:
+            check_chroma_folder(idx.dir / "chroma")
+        return idx
+    except IndexOpenError as exc:
+        fail(str(exc))
     except OSError as exc:
         fail(f"cannot open index {index_dir or ''}: {exc.strerror or exc}")
 
@@ -35,11 +48,12 @@ def open_index(index_dir: Optional[Path]) -> Any:
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Report files (.txt .md .pdf .html) or folders."),
     index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaUrlOpt,
     json_out: bool = typer.Option(False, "--json", help="Print the per-file results as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Parse and index report files or folders; unchanged files are skipped, changed ones replaced."""
-    idx = open_index(index)
+    idx = open_index(index, chroma_url)
     summary = idx.ingest(paths, progress=not quiet and not json_out and sys.stderr.isatty())
     if json_out:
         print(json.dumps(summary.model_dump() | {"chunks": summary.chunks}, indent=2))
@@ -72,6 +86,7 @@ def search(
     json_out: bool = typer.Option(False, "--json", help="JSON output."),
     queries: Optional[Path] = typer.Option(None, "--queries", help="File with one query per line; JSONL out."),
     index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaUrlOpt,
 ) -> None:
     """Hybrid search over the indexed reports (dense + BM25, abbreviations and service names understood)."""
     if (query is None) == (queries is None):
@@ -88,7 +103,7 @@ def search(
         lines = [query or ""]
     if any(len(q) > 2000 for q in lines):
         fail("a query is longer than 2000 characters")
-    idx = open_index(index)
+    idx = open_index(index, chroma_url)
     if not idx.reports():
         fail("the index is empty: run `yotassist ingest PATH` first")
     std = standard.strip() if standard else None
@@ -115,10 +130,11 @@ def search(
 @app.command()
 def reports(
     index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaUrlOpt,
     json_out: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:
     """List the indexed reports: service, date, framework, overall rating and score."""
-    idx = open_index(index)
+    idx = open_index(index, chroma_url)
     rows = idx.reports()
     if json_out:
         print(json.dumps([r.model_dump() for r in rows], indent=2))
@@ -143,9 +159,10 @@ def reports(
 def remove(
     source: str = typer.Argument(..., help="The indexed file name, as listed by `yotassist reports`."),
     index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaUrlOpt,
 ) -> None:
     """Remove one report and its chunks from the index."""
-    idx = open_index(index)
+    idx = open_index(index, chroma_url)
     if not idx.remove(source):
         known = ", ".join(r.source for r in idx.reports()) or "none"
         fail(f"{source} is not indexed (indexed: {known})")
@@ -155,10 +172,11 @@ def remove(
 @app.command()
 def reindex(
     index: Optional[Path] = IndexOpt,
+    chroma_url: Optional[str] = ChromaUrlOpt,
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Re-parse and re-chunk every stored report (after an upgrade); unchanged text is not re-embedded."""
-    idx = open_index(index)
+    idx = open_index(index, chroma_url, verify=False)
     summary = idx.reindex(progress=not quiet)
     for r in summary.results:
         print(f"{r.status:9} {r.source}  {r.error or str(r.chunks) + ' chunks'}")
