@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Sequence
 from pydantic import BaseModel
 
 from assistant.model import Citation
-from assistant.text import comparable, content_terms, normalise, numbers, split_sentences
+from assistant.text import comparable, content_terms, looks_like_instruction, normalise, numbers, split_sentences
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _MARKER_AFTER_END = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
@@ -159,8 +159,17 @@ class CitationGate:
             ln = p.line_start + i
             body = _LIST_PREFIX.sub("", line)
             for s in split_sentences(body):
-                out.append((s, ln, ln))
+                if not looks_like_instruction(s):
+                    out.append((s, ln, ln))
         return out
+
+    def _support_text(self, p: Passage) -> str:
+        """What a passage can support: its sentences minus any addressed to a model, plus context."""
+        if p.quote:
+            body = "" if looks_like_instruction(p.quote) else p.quote
+        else:
+            body = " ".join(q for q, _, _ in self._candidate_quotes(p))
+        return f"{body}\n{p.context}"
 
     def _best_quote(self, p: Passage, claim_terms: set[str]) -> tuple[str, int, int] | None:
         lines = self._lines(p.source)
@@ -250,12 +259,12 @@ class CitationGate:
                 return claim
             self.unsupported.append(claim)
             return None
-        scored = [(self._individual_overlap(claim_terms, f"{p.quote or p.text} {p.context}"), p) for p in valid]
+        scored = [(self._individual_overlap(claim_terms, self._support_text(p)), p) for p in valid]
         best = max(s for s, _ in scored)
         claim_nums = numbers(claim)
         keep = [p for s, p in scored
-                if s > 0 or s == best or (claim_nums & numbers(f"{p.quote or p.text} {p.context}"))]
-        if not self._supported(claim, [f"{p.quote or p.text}\n{p.context}" for p in keep]):
+                if s > 0 or s == best or (claim_nums & numbers(self._support_text(p)))]
+        if not self._supported(claim, [self._support_text(p) for p in keep]):
             self.unsupported.append(claim)
             return None
         mapping: dict[int, int] = {}
@@ -322,7 +331,7 @@ class CitationGate:
             if len(sents) >= 2 and not MARKER.fullmatch(sents[-1].strip()) and len(sents[-1]) > 3:
                 done = sents[:-1]
                 kept = [v for v in (self._verify_unit(s) for s in done) if v]
-                rest = sents[-1]
+                rest = sents[-1] + (" " if buf[-1:].isspace() else "")
                 if kept:
                     out.append(prefix + " ".join(kept) + " ")
                     self._buffer = rest

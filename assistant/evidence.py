@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from assistant.citations import Passage
-from assistant.text import comparable, content_terms, jaccard, normalise, split_sentences
+from assistant.text import comparable, content_terms, jaccard, looks_like_instruction, normalise, split_sentences
 
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
 _TABLEISH = re.compile(r"\t|\s{3,}|^\W*$")
@@ -90,6 +90,8 @@ def sentences_from_lines(
         if any(b in low for b in _BOILERPLATE):
             continue
         for s in split_sentences(body):
+            if looks_like_instruction(s):
+                continue  # addressed to a model, not evidence about a service
             if not re.search(r"[.!?][\"'\u201d\u2019)]?$", s):
                 continue  # cut off by a page break: not a quotable sentence
             if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (s[0].isupper() or s[0] in "\"'\u201c\u2018"):

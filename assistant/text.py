@@ -104,3 +104,19 @@ def numbers(text: str) -> set[str]:
 
 def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+# Text that addresses an AI rather than reports on a service. Such sentences are data like any
+# other, but they are never evidence: composers skip them and the gate never counts them as
+# support or quotes them.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|guidelines)\b|"
+    r"\bsystem (?:note|prompt|message|instruction)s?\b|\b(?:you are now|from now on,? (?:you )?(?:must |should )?answer)\b|"
+    r"\bnew instructions?\b|\bnote to the (?:assistant|ai|model)\b|</?source\b",
+    re.I,
+)
+
+
+def looks_like_instruction(text: str) -> bool:
+    """True for sentences written to steer a model ("ignore previous instructions ...")."""
+    return bool(_INSTRUCTION.search(text or ""))
