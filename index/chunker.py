@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from index.model import Chunk
 from ingest.model import Report, Section
 
-TARGET_WORDS = 170
-MAX_WORDS = 240
+TARGET_WORDS = 150
+MAX_WORDS = 220
 MIN_WORDS = 60
 OVERLAP_MAX_WORDS = 60  # carry the previous paragraph over only when it is short
 UNSECTIONED = Section(id="other", title="Other text", kind="other", line_start=1, line_end=1)
@@ -70,6 +70,12 @@ def _table_ranges(report: Report) -> dict[str, tuple[int, int]]:
     return ranges
 
 
+def _is_table_heading(line: str) -> bool:
+    """A column header or lead-in just above key-question rows ("% 'Yes'", "Relevant cases", "...:")."""
+    low = line.strip().lower()
+    return bool(low) and _words(low) <= 14 and ("%" in low or "yes" in low or "relevant" in low or low.endswith(":"))
+
+
 def _segments(report: Report) -> list[_Segment]:
     """Contiguous runs of lines with the same owning section; key-question tables cut out."""
     owner = _owner_map(report)
@@ -88,7 +94,7 @@ def _segments(report: Report) -> list[_Segment]:
         if table and not is_table_section and ln <= table[0] <= end:
             t0, t1 = table[0], min(table[1], end)
             # Include the table's own heading line(s) just above the first row when short.
-            while t0 - 1 >= ln and report.lines[t0 - 2].strip() and _words(report.lines[t0 - 2]) <= 12:
+            while t0 - 1 >= ln and t0 > table[0] - 3 and _is_table_heading(report.lines[t0 - 2]):
                 t0 -= 1
             if t0 > ln:
                 segments.append(_Segment(section, ln, t0 - 1))
@@ -132,13 +138,14 @@ def _split(report: Report, start: int, end: int) -> list[tuple[int, int]]:
         ln = cur
         last_good = None
         while ln <= end:
-            words += _words(report.lines[ln - 1])
+            w = _words(report.lines[ln - 1])
+            if words + w > MAX_WORDS and last_good is not None:
+                ln = last_good  # adding this paragraph would overflow: end at the last good break
+                break
+            words += w
             if words >= MIN_WORDS and _good_break(report, ln):
                 last_good = ln
             if words >= TARGET_WORDS and last_good == ln:
-                break
-            if words >= MAX_WORDS and last_good is not None:
-                ln = last_good
                 break
             ln += 1
         stop = min(ln, end)
