@@ -236,10 +236,13 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
         topic_label = f"{std} {_standard_title(ref, std)}"
     else:
         topic_label = topic
-    d.say(phrase("comparative_intro", topic=topic_label), trusted=True)
+    if std:
+        d.say(phrase("comparative_intro", topic=topic_label), trusted=True)
+    else:
+        d.say(phrase("comparative_intro_question"), trusted=True)
     d.say("")
     rating_label = f"{std} rating" if std else "Overall rating"
-    header = phrase("comparative_header", rating_label=rating_label)
+    header = phrase("comparative_header", rating_label=rating_label, figures_label="Key questions" if std else "Score")
     d.say(header, trusted=True)
     d.say("|---|---|---|---|", trusted=True)
     ratings_seen: dict[str, list[tuple[str, str]]] = {}

@@ -68,7 +68,7 @@ def _topic(question: str, plan, services: Sequence[str]) -> str:
         if svc in plan.services:
             norm = re.sub(r"(?<![a-z0-9])" + re.escape(alias) + r"(?:'s)?(?![a-z0-9])", " ", norm)
     for abbr, full in getattr(plan, "expansions", {}).items():
-        norm = re.sub(r"(?<![a-z0-9])" + re.escape(abbr) + r"(?![a-z0-9])", full.lower(), norm)
+        norm = re.sub(r"(?<![a-z0-9])" + re.escape(abbr) + r"(?![a-z0-9])", f"{abbr} {full.lower()}", norm)
     words = [w for w in tokens(norm) if w not in _FILLER]
     return " ".join(words)
 
