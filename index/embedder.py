@@ -196,7 +196,8 @@ class CachedEmbedder:
             uniq: dict[str, str] = {}
             for i in todo:
                 uniq.setdefault(keys[i], texts[i])
-            ukeys = list(uniq)
+            # Longest first across the whole set, so every batch holds texts of similar length (less padding).
+            ukeys = sorted(uniq, key=lambda k: -len(uniq[k]))
             for start in range(0, len(ukeys), bs * 4):
                 part = ukeys[start : start + bs * 4]
                 vecs = self.encoder.encode([uniq[k] for k in part], batch_size=bs)

@@ -116,6 +116,16 @@ STANDARD_TITLES: dict[str, str] = {
     "3.4": "joint working; out-of-court disposal policy and provision", "4.1": "resettlement policy and provision",
 }
 
+#: Words that name a standard only inside one domain: "police" or "panel" in an out-of-court
+#: question is 3.4 (joint working / OOCD policy), but not in a post-court one.
+DOMAIN_ALIASES: dict[tuple[str, str], list[str]] = {
+    ("police", "3"): ["3.4"],
+    ("panel", "3"): ["3.4"],
+    ("decision", "3"): ["3.4"],
+    ("deciding", "3"): ["3.4"],
+    ("policy", "3"): ["3.4"],
+}
+
 #: Words that place a question in the court (2.x) or out-of-court (3.x) domain.
 DOMAIN_WORDS: dict[str, str] = {
     "out-of-court": "3",
@@ -144,7 +154,7 @@ COMPARATIVE_PATTERNS: tuple[str, ...] = (
     r"\bhow did .* fare\b", r"\bfare[ds]?\b", r"\bdiffer\w*", r"\bversus\b", r"\bvs\.?\b",
     r"\bcontrast\w*", r"\bbetween\b.*\band\b", r"\bsimilar\w*", r"\bthe same\b", r"\bin common\b",
     r"\b(?:the|these|different|all|many|most|some|several|various) (?:services|yots|yoss|yjss|teams|areas|reports|partnerships|inspections)\b",
-    r"\bin each\b", r"\beach of\b", r"\bmost\b", r"\bleast\b", r"\bbest\b", r"\bworst\b", r"\bacross the corpus\b", r"\bany (?:other )?(?:service|yot|report)",
+    r"\bin each\b", r"^\s*(?:please )?(?:draft|write|suggest|give me|show me)\b", r"\bexamples?\b", r"\bgood practice\b", r"\beach of\b", r"\bmost\b", r"\bleast\b", r"\bbest\b", r"\bworst\b", r"\bacross the corpus\b", r"\bany (?:other )?(?:service|yot|report)",
 )
 
 #: Generic words that never become a service alias on their own.
@@ -277,17 +287,19 @@ def find_standards(query: str) -> list[str]:
     consumed = norm
     for phrase in sorted(STANDARD_ALIASES, key=len, reverse=True):
         if _has_phrase(consumed, phrase):
-            consumed = re.sub(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", " ", consumed)
+            consumed = re.sub(r"(?<![a-z0-9])" + re.escape(phrase) + r"s?(?![a-z0-9])", " ", consumed)
             for sid in STANDARD_ALIASES[phrase]:
                 if sid not in named:
                     named.append(sid)
+    for (word, domain), sids in DOMAIN_ALIASES.items():
+        if domain in domains and _has_phrase(norm, word):
+            named.extend(sid for sid in sids if sid not in named)
     if domains:
         narrowed = [s for s in named if s[0] in domains or s[0] in "14"]
         named = narrowed or named
-    for sid in named:
-        if sid not in found:
-            found.append(sid)
-    return found
+    if found:
+        return found  # numbers typed are exact: "2.2 Planning" is 2.2, not 3.2 as well
+    return named
 
 
 def is_comparative(query: str, services_mentioned: list[str] | None = None) -> bool:
@@ -295,6 +307,8 @@ def is_comparative(query: str, services_mentioned: list[str] | None = None) -> b
     if services_mentioned and len(services_mentioned) > 1:
         return True
     norm = normalise(query)
+    if not services_mentioned and re.search(r"\b(?:services|yots|yoss|yjss|partnerships)\b", norm):
+        return True  # "how did services involve children...": services in general
     return any(re.search(p, norm) for p in COMPARATIVE_PATTERNS)
 
 
@@ -305,7 +319,7 @@ def find_years(query: str) -> list[int]:
 #: Words that only say "compare" or "services in general": removed from the search text.
 _COMPARISON_FILLER = re.compile(
     r"(?i)\b(?:how did|how do|how does|did|do|does)?\s*(?:other|the|these|different|all|each|every|many|most|some|several|various|both|any|which)\s+"
-    r"(?:yots?|yoss?|yjss?|youth offending (?:teams?|services?)|services|teams|areas|reports|inspections|partnerships)\b"
+    r"(?:yots?|yoss?|yjss?|youth offending (?:teams?|services?)|services|teams|reports|inspections|partnerships)\b"
     r"|\b(?:compar\w*|across|versus|vs\.?|contrast\w*|fare[ds]?|in common)\b")
 
 
@@ -352,4 +366,5 @@ def understand(query: str, services: list[str]) -> QueryPlan:
 
 
 def _has_phrase(norm: str, phrase: str) -> bool:
-    return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", norm) is not None
+    """Whole-word phrase match; a plural "s" is allowed ("assessments" names assessment)."""
+    return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"s?(?![a-z0-9])", norm) is not None

@@ -28,6 +28,8 @@ SERVICE_BOOST = 0.25  # chunk from a service the question names (comparative que
 YEAR_BOOST = 0.10
 TABLE_BOOST = 0.20  # key-question / ratings tables for numeric questions
 FRONT_PENALTY = 0.15  # contents, acknowledgements, generic background: rarely the answer
+SUMMARY_PENALTY = 0.08  # summaries restate the standards' findings: prefer the standard's own section
+SUMMARY_SECTIONS = {"foreword", "introduction", "executive-summary", "overall-findings", "summary"}
 LOW_VALUE_SECTIONS = {"contents", "acknowledgements", "cover", "glossary", "background", "further-information"}
 NUMERIC_WORDS = re.compile(r"\b(percent\w*|%|how many|proportion|score[ds]?|figure[s]?|number of|rated|rating[s]?|key questions?)\b")
 
@@ -79,6 +81,8 @@ def boost(score: float, chunk: Chunk, plan: QueryPlan, numeric: bool) -> float:
         factor += YEAR_BOOST
     if numeric and chunk.kind == "table":
         factor += TABLE_BOOST
+    if chunk.kind in ("domain",) or chunk.section in SUMMARY_SECTIONS:
+        factor -= SUMMARY_PENALTY
     if chunk.section in LOW_VALUE_SECTIONS:
         factor -= FRONT_PENALTY
     return score * factor

@@ -112,3 +112,29 @@ def test_two_services_named_is_comparative() -> None:
     plan = understand("Wigan and Kirklees OOCD planning", SERVICES)
     assert plan.is_comparative and set(plan.services) == {"Wigan", "Kirklees"}
     assert plan.standards == ["3.2"]
+
+
+def test_numbers_typed_win_over_names() -> None:
+    assert find_standards("draft 2.2 Planning") == ["2.2"]
+
+
+def test_police_in_an_out_of_court_question_is_joint_working() -> None:
+    assert find_standards("working with the police on out-of-court disposals") == ["3.4"]
+    assert "3.4" not in find_standards("police attendance at post-court reviews")
+
+
+def test_plurals_name_standards() -> None:
+    assert find_standards("oocd assessments") == ["3.1"]
+
+
+@pytest.mark.parametrize("query", [
+    "draft the strengths for 2.2 Planning",
+    "how did services involve children in shaping the service?",
+    "examples of good practice in resettlement",
+])
+def test_drafting_and_general_questions_want_several_reports(query: str) -> None:
+    assert understand(query, SERVICES).is_comparative
+
+
+def test_areas_for_improvement_is_not_comparison_filler() -> None:
+    assert "areas for improvement" in understand("write the areas for improvement for staff", SERVICES).text
