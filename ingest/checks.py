@@ -50,6 +50,8 @@ def cross_check(report: Report, doc: Doc, table: RatingsTable, warnings: list[st
         table_rating = report.standards.get(sid) or (report.resettlement if sid == "4.1" else None)
         if s.rating_in_text and table_rating and s.rating_in_text != table_rating:
             warnings.append(f"Section {sid} says '{s.rating_in_text}' but the ratings table says '{table_rating}'.")
+        if table_rating and not s.rating_in_text:
+            warnings.append(f"Section {sid} prints no rating; the ratings table says '{table_rating}'.")
         if not table_rating and s.rating_in_text and table.found:
             warnings.append(f"Section {sid} is rated '{s.rating_in_text}' but standard {sid} is not in the ratings table.")
     if not table.found:
@@ -83,39 +85,47 @@ def cross_check(report: Report, doc: Doc, table: RatingsTable, warnings: list[st
             if b != report.overall and not limited:
                 warnings.append(f"The overall rating '{report.overall}' is not the band of the score "
                                 f"{report.score}/{report.max_score} ('{b}').")
-    # prose that contradicts the table or the scale
+    # prose that contradicts the table or the scale: matched on each section's text joined with
+    # spaces, so a sentence wrapped over lines ("each of the 10" / "standards") is still seen
     n_core = len([s for s in report.standards if s in CORE])
     for s in report.sections:
         where = _where(s)
-        seen_overall = False
-        for i in range(s.line_start - 1, s.line_end):
-            low = doc.lines[i].lower()
-            if not ("scale" in low or "standards" in low or "rated" in low or " to 3" in low):
+        text = _joined(doc, s.line_start - 1, s.line_end)
+        low = text.lower()
+        if not ("scale" in low or "standards" in low or "rated" in low or " to 3" in low):
+            continue
+        found: list[tuple[int, str]] = []
+        if s.kind in ("front", "other") and report.overall:
+            m = OVERALL_TEXT_RE.search(text)
+            if m:
+                said = " ".join(m.group(1).replace("-", " ").split()).capitalize()
+                if said != report.overall:
+                    found.append((m.start(), f"{where} says the overall rating is '{said}' but the ratings table says '{report.overall}'."))
+        for m in SCALE_RE.finditer(text):
+            top = int(next(g for g in m.groups() if g))
+            if report.max_score and top not in (3, report.max_score):
+                found.append((m.start(), f"{where} describes a 0-{top} scale but the score is out of {report.max_score}."))
+        for m in N_STANDARDS_RE.finditer(text):
+            word = m.group(1).lower()
+            count = int(word) if word.isdigit() else NUMBER_WORDS[word]
+            if n_core and count != n_core:
+                found.append((m.start(), f"{where} speaks of {count} standards but the ratings table rates {n_core}."))
+        warnings.extend(w for _, w in sorted(found))
+
+
+def _joined(doc: Doc, start: int, end: int) -> str:
+    """A section's cleaned lines joined with single spaces (furniture and over-long garbage left out)."""
+    parts: list[str] = []
+    for i in range(start, end):
+        if doc.blank[i]:
+            continue
+        if doc.long[i]:
+            if len(doc.lines[i]) > 5000:
                 continue
-            if doc.long[i]:
-                if len(doc.lines[i]) > 5000:
-                    continue
-                f = flat(clean(doc.lines[i]))
-            else:
-                f = doc.fl[i]
-            if not f or len(f) < 12:
-                continue
-            if s.kind in ("front", "other") and not seen_overall and report.overall:
-                m = OVERALL_TEXT_RE.search(f)
-                if m:
-                    seen_overall = True
-                    said = " ".join(m.group(1).replace("-", " ").split()).capitalize()
-                    if said != report.overall:
-                        warnings.append(f"{where} says the overall rating is '{said}' but the ratings table says '{report.overall}'.")
-            for m in SCALE_RE.finditer(f):
-                top = int(next(g for g in m.groups() if g))
-                if report.max_score and top not in (3, report.max_score):
-                    warnings.append(f"{where} describes a 0-{top} scale but the score is out of {report.max_score}.")
-            for m in N_STANDARDS_RE.finditer(f):
-                word = m.group(1).lower()
-                count = int(word) if word.isdigit() else NUMBER_WORDS[word]
-                if n_core and count != n_core:
-                    warnings.append(f"{where} speaks of {count} standards but the ratings table rates {n_core}.")
+            parts.append(flat(clean(doc.lines[i])))
+        else:
+            parts.append(doc.fl[i])
+    return " ".join(parts)
 
 
 def _where(s) -> str:

@@ -24,14 +24,36 @@ NUM_CELL_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*(%?)$")
 FLAT_ROW_RE = re.compile(
     r"^(?P<q>.{1,}?[A-Za-z?)\]'’\"”])\s+(?P<n1>\d{1,3}(?:\.\d{1,2})?)\s*(?P<p1>%?)"
     r"(?:\s+(?P<n2>\d{1,3}(?:\.\d{1,2})?)\s*(?P<p2>%?))?$")
+#: counts printed as "yes of relevant": "8 of 9", "8/9", "8 out of 9"
+COUNT_ROW_RE = re.compile(r"^(?P<q>.{1,}?[A-Za-z?)\]'’\"”])\s+(?P<y>\d{1,3})\s*(?:of|/|out\s+of)\s*(?P<r>\d{1,3})$", re.I)
+#: a row with no figure: "N/A", "n/a", "-", "none" (no relevant cases)
+NA_ROW_RE = re.compile(r"^(?P<q>.{1,}?\?)\s+(?P<na>n/?a|not applicable|[-–—]|none|nil)$", re.I)
 FIGURES_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)\s*(%?)(?:\s+(\d{1,3}(?:\.\d{1,2})?)\s*(%?))?$")
 MAX_ROW = 500
 
 
-def _row(text: str) -> tuple[str, list[tuple[float, bool]]] | None:
-    """(question, [(number, had_percent_sign), ...]) for a table row, else None."""
+Row = tuple[str, list[tuple[float, bool]], str | None]
+
+
+def _row(text: str) -> Row | None:
+    """(question, [(number, had_percent_sign), ...], column order it implies or None) for a table
+    row, else None. A row with no figure ("N/A") gives an empty list and the printed mark as order."""
     if not text or len(text) > MAX_ROW:
         return None
+    last = text[-1]
+    if last.isdigit() or last in "-–—" or last in "aAeEl":
+        flat_text = text.replace("\t", " ")
+        m = COUNT_ROW_RE.match(flat_text) if last.isdigit() else None
+        if m and ("/" in flat_text[m.end("q"):] or "of" in flat_text[m.end("q"):].lower()):
+            return m.group("q"), [(float(m.group("y")), False), (float(m.group("r")), False)], "yes-rel"
+        m = NA_ROW_RE.match(flat_text) if not last.isdigit() else None
+        if m:
+            return m.group("q"), [], m.group("na")
+    r = _row_pct(text)
+    return (r[0], r[1], None) if r else None
+
+
+def _row_pct(text: str) -> tuple[str, list[tuple[float, bool]]] | None:
     if "\t" in text:
         cells = text.split("\t")
         nums: list[tuple[float, bool]] = []
@@ -84,16 +106,57 @@ def _clean_question(q: str) -> str:
     return " ".join(q.split())
 
 
-def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid: str) -> list[KeyQuestion]:
-    """Key questions of the standard whose section spans lines [start, end] (0-based, inclusive)."""
+def _first_row(doc: Doc, start: int, end: int) -> int | None:
+    """For a table with neither lead-in nor header: the line before its first row, a question
+    ending in "?" followed by a figure (or before the wrapped first half of that question)."""
+    for i in range(start + 1, end + 1):
+        c = doc.cl[i]
+        if not c or doc.blank[i] or "?" not in c:
+            continue
+        r = _row(c)
+        if r is None or not r[1] or not r[0].rstrip().endswith("?"):
+            continue
+        q = r[0].strip()
+        p = i - 1
+        while p > start and doc.blank[p]:
+            p -= 1
+        if q[:1].islower() and p > start and doc.fl[p] and doc.fl[p][-1:] not in ".?!:":
+            return p - 1
+        return i - 1
+    return None
+
+
+def _join(parts: list[str]) -> str:
+    """Join a wrapped question's lines; a hyphen at a line break joins the word halves."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if out.endswith("-") and part[:1].islower() and out[-2:-1].isalpha():
+            out = out[:-1] + part
+        else:
+            out = f"{out} {part}" if out else part
+    return out
+
+
+def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid: str,
+                        case_based: bool = False) -> list[KeyQuestion]:
+    """Key questions of the standard whose section spans lines [start, end] (0-based, inclusive).
+    ``case_based``: the standard rates inspected cases, so a table with no lead-in and no header
+    (question ending in "?" then a figure) is looked for too."""
     intro = None
     for i in range(start, end + 1):
         f = doc.fl[i]
         if f and (INTRO_RE.search(f) and len(f) < 300 or _is_header(f) and len(f) < 200):
             intro = i
             break
+    fallback = False
     if intro is None:
-        return []
+        if not case_based:
+            return []
+        intro = _first_row(doc, start, end)
+        if intro is None:
+            return []
+        fallback = True
     order = _order(doc.fl[intro]) if _is_header(doc.fl[intro]) else "pct"
     rows: list[KeyQuestion] = []
     pending: list[str] = []
@@ -115,25 +178,33 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
             continue
         r = _row(c)
         if r is not None:
-            question, nums = r
+            question, nums, fixed = r
             if not question and pending:
-                question = " ".join(pending)
+                question = _join(pending)
             elif pending and question and not question[:1].isupper():
-                question = " ".join(pending + [question])
+                question = _join(pending + [question])
             elif pending and question and not pending[-1].rstrip().endswith("?"):
-                question = " ".join(pending + [question])
+                question = _join(pending + [question])
             pending = []
             if not question:
                 i += 1
                 continue
-            if order != "pct" and len(nums) == 1 and not nums[0][1]:
+            if not nums:  # "N/A": no relevant cases, no figure to keep
+                q = _clean_question(question)
+                if q and QUESTION_RE.search(q):
+                    warnings.append(f"Standard {sid}: key question '{q}' prints no figure ('{fixed}'); it is left out.")
+                    misses = 0
+                i += 1
+                continue
+            row_order = fixed or order
+            if row_order != "pct" and len(nums) == 1 and not nums[0][1]:
                 # counts whose second figure was wrapped onto the next line
                 j = doc.next_nonblank(i + 1, 3)
                 nxt = _row(doc.cl[j]) if j is not None and j <= end and doc.cl[j] else None
                 if nxt is not None and not nxt[0] and len(nxt[1]) == 1 and not nxt[1][0][1]:
                     nums = nums + nxt[1]
                     i = j
-            kq = _make(question, nums, order, i, warnings, sid)
+            kq = _make(question, nums, row_order, i, warnings, sid)
             if kq:
                 rows.append(kq)
             misses = 0
@@ -150,6 +221,8 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
         if not rows and misses > 4:
             break
         i += 1
+    if fallback and len(rows) < 2:  # one stray "question? 15" is not a table
+        return []
     return rows
 
 

@@ -29,6 +29,12 @@ _MD_HEAD_RE = re.compile(r"^#{1,6}\s+")
 _MD_SEP_RE = re.compile(r"^[\s|:\-–—=_*.]+$")
 _SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TABS_RE = re.compile(r"\s*\t[\s\t]*")
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st", "\u00ad": None, "\u200b": None, "\ufeff": None})
+#: "78 per cent" / "78 percent" -> "78%" (matching only)
+_PER_CENT_RE = re.compile(r"(?<=\d)\s*(?:per\s?cent|percent)\b", re.I)
+#: a footnote digit glued to a rating word: "Inadequate2", "Good12"
+_RATING_FN_RE = re.compile(r"\b(Inadequate|improvement|Good|Outstanding)\d{1,2}\b", re.I)
 _TRAIL_MARK_RE = re.compile(r"(?<=[?.!:a-z)])(?:\s?[*†‡]+|\s?\[\d{1,3}\]|(?<=[?])\d{1,3})(?=\s|$)")
 
 BULLET_RE = re.compile(
@@ -60,8 +66,9 @@ def clean(line: str) -> str:
         return ""
     if line.isascii() and not any(ch in line for ch in "<*_^#|\t"):
         st = line.strip()
-        return " ".join(st.split()) if "  " in st else st
-    s = line
+        st = " ".join(st.split()) if "  " in st else st
+        return _figures(st) if "cent" in st or st[-1:].isdigit() else st
+    s = line.translate(_LIGATURES) if not line.isascii() else line
     if "<" in s:
         s = _SUP_TAG_RE.sub("", s)
         s = _TAG_RE.sub("", s)
@@ -80,7 +87,17 @@ def clean(line: str) -> str:
     st = _SPACES_RE.sub(" ", st)
     if "\t" in st:
         st = _TABS_RE.sub("\t", st).strip("\t ")
-    return st.strip()
+    st = st.strip()
+    return _figures(st) if "cent" in st or any(ch.isdigit() for ch in st[-12:]) else st
+
+
+def _figures(st: str) -> str:
+    """Figures in a matchable form: "78 per cent" -> "78%", "Inadequate2" -> "Inadequate"."""
+    if "cent" in st:
+        st = _PER_CENT_RE.sub("%", st)
+    if st[-1:].isdigit() or "\t" in st:
+        st = _RATING_FN_RE.sub(r"\1", st)
+    return st
 
 
 def flat(cleaned: str) -> str:

@@ -28,7 +28,7 @@ def _ratings_heading(doc: Doc, skip: set[int]) -> int | None:
 
 
 def parse_lines(lines: list[str], source: str, line_pages: list[int] | None = None) -> Report:
-    doc = Doc.build(lines)
+    doc = Doc.build(lines, line_pages)
     n = len(doc)
     warnings: list[str] = []
 
@@ -71,7 +71,8 @@ def parse_lines(lines: list[str], source: str, line_pages: list[int] | None = No
         s.strengths, s.improvements = strengths_improvements(doc, start, end, s.title)
         if s.kind == "standard":
             s.rating_in_text, _ = rating_in_text(doc, start, end)
-            kqs = parse_key_questions(doc, start, end, warnings, s.id)
+            case_based = s.id[:1] in "23" and s.id != "3.4" or (s.id == "3.4" and "joint" in s.title.lower())
+            kqs = parse_key_questions(doc, start, end, warnings, s.id, case_based)
             if kqs:
                 report.key_questions[s.id] = kqs
         if s.id == "recommendations":

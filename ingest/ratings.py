@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.doc import Doc
-from ingest.normalise import LONE_RATING_RE, RATING_RE, norm_rating, strip_markers
+from ingest.normalise import LONE_RATING_RE, RATING_RE, key, norm_rating, strip_markers
 
 ROW_RE = re.compile(r"^(?:standard\s+)?([1-4])\s?\.\s?([1-9])\.?(?:\s+|$)(.*)$", re.I)
 ROW_RATING_RE = re.compile(
@@ -23,6 +23,22 @@ OVERALL_RE = re.compile(r"\bover\s?all(?:\s+(?:provider|yot|yos|yjs|service))?\s
 SCORE_RE = re.compile(r"\bscore\b\W{0,12}(\d{1,2})\s*(?:/|out\s+of)\s*(\d{1,2})\b", re.I)
 FRACTION_RE = re.compile(r"^(\d{1,2})\s*(?:/|out\s+of)\s*(\d{1,2})$", re.I)
 SCORE_ALONE_RE = re.compile(r"^(?:total\s+|overall\s+)?score\s*:?$", re.I)
+#: "Overall: Good" (a colon instead of the word "rating"; the rating must follow at once)
+OVERALL_COLON_RE = re.compile(r"^over\s?all\s*:\s*[\s'\"‘’“”*]*(Inadequate|Requires[\s\-]+improvement|Good|Outstanding)\b", re.I)
+
+#: Rows printed without a standard number: title key -> standard number within its domain
+#: ("x" = the domain decides: assessment/planning/implementation repeat in domains 2 and 3).
+TITLE_IDS: dict[str, str] = {
+    "governance and leadership": "1.1", "staff": "1.2", "partnerships and services": "1.3",
+    "information and facilities": "1.4", "assessment": "x.1", "planning": "x.2",
+    "implementation and delivery": "x.3", "reviewing": "2.4", "joint working": "3.4",
+    "out of court disposal policy and provision": "3.4", "out of court disposals policy and provision": "3.4",
+    "oocd policy and provision": "3.4", "policy and provision": "y.4",
+    "resettlement policy and provision": "4.1", "resettlement": "4.1",
+}
+DOMAIN_KEY_RE = re.compile(
+    r"^(?:domain (?:one|two|three|four|[1-4]) |[1-4] )?(organisational delivery|court disposals|out of court disposals|resettlement)$")
+DOMAIN_IDS = {"organisational delivery": 1, "court disposals": 2, "out of court disposals": 3, "resettlement": 4}
 
 
 @dataclass
@@ -63,6 +79,42 @@ def _row_rating(text: str) -> tuple[str | None, str]:
     return norm_rating(m.group(1)), text[: m.start()].strip()
 
 
+def _title_row(doc: Doc, i: int) -> tuple[str, str, str, int] | None:
+    """A ratings row printed without a standard number: (title key, printed title, rating, last line).
+    The rating is on the same line ("Staff   Good", "Staff | **Good**") or alone on the next one."""
+    f = doc.fl[i]
+    if not f or len(f) > 100 or not f[0].isalpha():
+        return None
+    rating, title = _row_rating(f)
+    if rating:
+        k = key(title)
+        return (k, title, rating, i) if k in TITLE_IDS else None
+    k = key(f)
+    if k not in TITLE_IDS:
+        return None
+    j = doc.next_nonblank(i + 1, 4)
+    if j is None:
+        return None
+    rating, last = _rating_at(doc, j)
+    return (k, f.strip(" :"), rating, last) if rating else None
+
+
+def _domain_of(doc: Doc, i: int) -> int | None:
+    f = doc.fl[i]
+    if not f or len(f) > 80:
+        return None
+    m = DOMAIN_KEY_RE.match(key(f))
+    return DOMAIN_IDS[m.group(1)] if m else None
+
+
+def _title_rows(doc: Doc, skip: set[int]) -> list[int]:
+    out = []
+    for i, f in enumerate(doc.fl):
+        if f and i not in skip and len(f) <= 100 and f[0].isalpha() and _title_row(doc, i):
+            out.append(i)
+    return out
+
+
 def _rated_rows(doc: Doc, skip: set[int]) -> list[int]:
     out = []
     for i, f in enumerate(doc.fl):
@@ -76,17 +128,11 @@ def _rated_rows(doc: Doc, skip: set[int]) -> list[int]:
 def find_ratings(doc: Doc, skip: set[int], heading: int | None) -> RatingsTable:
     """Parse the first ratings table (lines in ``skip``, e.g. the contents page, are ignored)."""
     table = RatingsTable()
-    rated = _rated_rows(doc, skip)
-    # first cluster of >= 3 rated rows, each within 12 lines of the previous
-    cluster: list[int] = []
-    for i in rated:
-        if cluster and i - cluster[-1] > 12:
-            if len(cluster) >= 3:
-                break
-            cluster = []
-        cluster.append(i)
-    if len(cluster) < 3:
-        cluster = []
+    cluster = _cluster(_rated_rows(doc, skip))
+    by_title = False
+    if not cluster:  # rows without standard numbers ("Governance and leadership   Good")
+        cluster = _cluster(_title_rows(doc, skip))
+        by_title = bool(cluster)
     overall_idx = None
     if cluster:
         lo = max(0, cluster[0] - 20)
@@ -104,13 +150,40 @@ def find_ratings(doc: Doc, skip: set[int], heading: int | None) -> RatingsTable:
         lo, hi = max(0, overall_idx - 10), min(len(doc), overall_idx + 40)
         if heading is not None and heading < overall_idx:
             lo = max(lo, heading)
-    _parse_window(doc, table, lo, hi, skip)
+    _parse_window(doc, table, lo, hi, skip, by_title)
     return table
 
 
-def _parse_window(doc: Doc, table: RatingsTable, lo: int, hi: int, skip: set[int]) -> None:
+def _cluster(rows: list[int]) -> list[int]:
+    """The first cluster of >= 3 rated rows, each within 12 lines of the previous."""
+    cluster: list[int] = []
+    for i in rows:
+        if cluster and i - cluster[-1] > 12:
+            if len(cluster) >= 3:
+                break
+            cluster = []
+        cluster.append(i)
+    return cluster if len(cluster) >= 3 else []
+
+
+def _title_id(k: str, domain: int | None, rows: dict[str, str]) -> str | None:
+    """The standard id of an unnumbered row, from its title and the domain heading above it (or,
+    with no domain heading, the order: the first "Assessment" is 2.1, the second 3.1)."""
+    sid = TITLE_IDS[k]
+    if sid.startswith("x."):
+        d = domain if domain in (2, 3) else (2 if f"2.{sid[2]}" not in rows else 3)
+        return f"{d}.{sid[2]}"
+    if sid.startswith("y."):
+        return "4.1" if domain == 4 else "3.4"
+    if sid == "4.1" and k == "resettlement" and domain not in (None, 4):
+        return None
+    return sid
+
+
+def _parse_window(doc: Doc, table: RatingsTable, lo: int, hi: int, skip: set[int], by_title: bool = False) -> None:
     consumed: set[int] = set()
     score_line = None
+    domain: int | None = None
     i = lo
     while i < hi:
         f = doc.fl[i]
@@ -139,6 +212,10 @@ def _parse_window(doc: Doc, table: RatingsTable, lo: int, hi: int, skip: set[int
                     consumed.add(i)
         # overall
         mo = OVERALL_RE.search(f) if table.overall is None else None
+        mc = OVERALL_COLON_RE.match(f) if table.overall is None and not mo else None
+        if mc:
+            table.overall = norm_rating(mc.group(1))
+            consumed.add(i)
         if mo:
             consumed.add(i)
             rest = SCORE_RE.sub(" ", mo.group(1))
@@ -152,6 +229,23 @@ def _parse_window(doc: Doc, table: RatingsTable, lo: int, hi: int, skip: set[int
                     if r:
                         table.overall = r
                         consumed.update(range(j, last + 1))
+        # rows without numbers: domain headings give the context
+        if by_title and f[0].isalpha():
+            tr = _title_row(doc, i)
+            if tr:
+                k, title, rating, last = tr
+                sid = _title_id(k, domain, table.rows)
+                if sid and sid not in table.rows:
+                    table.rows[sid] = rating
+                    table.titles[sid] = " ".join(strip_markers(title).split())
+                    table.row_lines[sid] = i
+                    consumed.update(range(i, last + 1))
+                    i = last + 1
+                    continue
+            d = _domain_of(doc, i)
+            if d:
+                domain = d
+                consumed.add(i)
         # standard rows
         m = ROW_RE.match(f) if f[0] in "1234" else None
         if m:

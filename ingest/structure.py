@@ -29,6 +29,9 @@ DOMAIN_RE = re.compile(r"^domain\s+(one|two|three|four|[1-4])\b\s*[:.\-–—]?\
 DOMAIN_NUM_RE = re.compile(
     r"^([1-4])\s?\.?\s+((?:organisational delivery|court disposals|out[\s-]of[\s-]court disposals|resettlement)"
     r"\b.{0,40}?)\s*[.:]?$", re.I)
+#: a domain named without a number ("Organisational delivery", "Out-of-court disposals")
+DOMAIN_BARE = {"organisational delivery": 1, "court disposals": 2, "out of court disposals": 3,
+               "out of court disposal": 3, "resettlement": 4}
 ANNEX_RE = re.compile(r"^(?:annexe?|appendix)\s*(\d{1,2}|[a-z]|[ivx]{1,4})?\b\s*[:.\-–—]?\s*(.{0,80}?)\s*[.:]?$", re.I)
 CONTENTS_TRAILER_RE = re.compile(r"(?:\s*\.{3,}\s*\d{0,3}|\t\s*\d{1,3}|\s+\d{1,3})\s*$")
 NUMBERED_RE = re.compile(r"^(\d{1,2})\s?\.\s+([A-Z][^.\t]{2,70})$")
@@ -49,6 +52,22 @@ NAMED: dict[str, tuple[str, str, str]] = {
     "overall findings": ("overall-findings", "front", "front"),
     "summary": ("summary", "front", "front"),
     "summary of findings": ("summary", "front", "front"),
+    "key findings": ("key-findings", "front", "front"),
+    "main findings": ("key-findings", "front", "front"),
+    "summary of ratings": ("ratings", "front", "front"),
+    "involvement of children and their parents or carers": ("involvement-of-children", "other", "body"),
+    "involvement of children and young people and their parents or carers": ("involvement-of-children", "other", "body"),
+    "involvement of children and young people": ("involvement-of-children", "other", "body"),
+    "involvement of children": ("involvement-of-children", "other", "body"),
+    "children and young people s views": ("involvement-of-children", "other", "body"),
+    "service user feedback": ("involvement-of-children", "other", "body"),
+    "appendix": ("appendix", "annex", "any"),
+    "appendices": ("appendix", "annex", "any"),
+    "annex": ("annex", "annex", "any"),
+    "annexes": ("annex", "annex", "any"),
+    "annexe": ("annex", "annex", "any"),
+    "data annex": ("inspection-data", "annex", "any"),
+    "references": ("references", "annex", "any"),
     "recommendations": ("recommendations", "front", "front"),
     "background": ("background", "front", "front"),
     "contextual facts": ("contextual-facts", "front", "front"),
@@ -104,6 +123,10 @@ def _domain(doc: Doc, i: int) -> tuple[int, str] | None:
     m = DOMAIN_NUM_RE.match(f)
     if m:
         return int(m.group(1)), m.group(2).strip()
+    if len(f) <= 30 and f[0] in "OoCcRr":
+        d = DOMAIN_BARE.get(key(f))
+        if d:
+            return d, f.rstrip(":. ")
     return None
 
 

@@ -1,0 +1,141 @@
+"""The parser on fictitious reports in more layouts of the family (tests/fixtures/variants/build_family.py):
+PDF text-layer furniture, ratings tables without standard numbers, key-question tables without a
+lead-in, other figure formats, more family headings; plus a real PDF with running headers and
+footers on every page, and HTML that must parse like its text form."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest import load_report, parse_lines
+
+VARIANTS = Path(__file__).resolve().parent / "fixtures" / "variants"
+
+
+def _builder():
+    sys.path.insert(0, str(VARIANTS))
+    spec = importlib.util.spec_from_file_location("build_family", VARIANTS / "build_family.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["build_family"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+BUILD = _builder()
+TEXTS = BUILD.build(write=False)
+TRUTH = BUILD.TRUTH
+
+
+def _facts(r):
+    return dict(type=r.report_type, service=r.service, published=r.published, framework=r.framework,
+                overall=r.overall, score=r.score, max_score=r.max_score, resettlement=r.resettlement,
+                standards=r.standards, kq={k: [q.percent for q in v] for k, v in r.key_questions.items()},
+                questions={k: [q.question for q in v] for k, v in r.key_questions.items()},
+                sections=[s.id for s in r.sections], warnings=r.warnings, recommendations=r.recommendations,
+                rating_in_text={s.id: s.rating_in_text for s in r.sections if s.kind == "standard"})
+
+
+def test_fixture_files_are_current():
+    for name, text in TEXTS.items():
+        assert (VARIANTS / name).read_text(encoding="utf-8") == text, f"re-run build_family.py ({name})"
+
+
+@pytest.mark.parametrize("name", list(TRUTH))
+def test_family_variant(name):
+    r = load_report(VARIANTS / name)
+    t = TRUTH[name]
+    assert r.report_type == "inspection"
+    assert (r.service, r.published, r.framework) == (t["service"], t["published"], t["framework"])
+    assert (r.overall, r.score, r.max_score, r.resettlement) == (t["overall"], t["score"], t["max_score"], t["resettlement"])
+    assert r.standards == t["standards"]
+    assert {k: [q.percent for q in v] for k, v in r.key_questions.items()} == t["kq"]
+    for sid, rows in t["counts"].items():
+        assert [(q.relevant, q.yes) for q in r.key_questions[sid]] == rows, sid
+    for rows in r.key_questions.values():
+        for q in rows:
+            assert q.question.endswith("?") and "  " not in q.question
+            assert q.line and r.lines[q.line - 1].strip()
+    assert [s.id for s in r.sections] == t["sections"]
+    assert r.warnings == t["warnings"]
+    assert r.recommendations == t["recommendations"]
+    for sid, items in t["strengths"].items():
+        assert r.section(sid).strengths == items
+    for sid, items in t["improvements"].items():
+        assert r.section(sid).improvements == items
+    for s in r.sections:
+        if s.kind == "standard":
+            expected = None if (name == "holmbury.txt" and s.id == "1.3") else (
+                t["standards"].get(s.id) or t["resettlement"])
+            assert s.rating_in_text == expected, s.id
+        for q in r.key_questions.get(s.id, []):
+            assert s.line_start <= q.line <= s.line_end
+
+
+def test_wrapped_question_with_hyphen_is_joined():
+    r = load_report(VARIANTS / "holmbury.txt")
+    assert r.key_questions["2.4"][0].question == BUILD.QS["2.4"][0]
+
+
+def test_titles_from_a_table_without_numbers():
+    r = load_report(VARIANTS / "holmbury.txt")
+    assert r.standard_titles["3.1"] == "Assessment" and r.standard_titles["4.1"] == "Resettlement policy and provision"
+    assert r.standard_titles["1.4"] == "Information and facilities"
+
+
+def test_furniture_does_not_change_the_facts():
+    clean = parse_lines(BUILD.holmbury_body(furniture=False), "holmbury-clean.txt")
+    with_furniture = load_report(VARIANTS / "holmbury.txt")
+    a, b = _facts(clean), _facts(with_furniture)
+    assert a == b
+
+
+def test_html_parses_like_text():
+    text = parse_lines(BUILD.holmbury_body(furniture=False), "holmbury.txt")
+    html = load_report(VARIANTS / "holmbury.html")
+    assert _facts(html) == _facts(text)
+    assert "var rating" not in "\n".join(html.lines)
+    assert "An inspection of youth justice services in" in html.lines and "Holmbury" in html.lines  # <br> splits
+    assert "- The board has a clear \ufb01nancial plan." in html.lines
+
+
+def _pdf_with_furniture(path: Path, lines: list[str], per_page: int = 34) -> None:
+    """A real PDF: a running header and a page-number footer drawn on every page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)]
+    for number, chunk in enumerate(pages, start=1):
+        c.setFont("Helvetica", 8)
+        if number > 1:
+            c.drawString(40, 810, BUILD.RUNNING)
+        y = 780
+        c.setFont("Helvetica", 9)
+        for line in chunk:
+            if line.strip():
+                c.drawString(40, y, line)
+            y -= 20
+        c.setFont("Helvetica", 8)
+        c.drawString(290, 30, str(number))
+        c.showPage()
+    c.save()
+
+
+def test_pdf_with_running_headers_and_split_rows(tmp_path):
+    lines = [x.replace("\ufb01", "fi").replace("\u2018", "'").replace("\u2019", "'").replace("\u2022", "-")
+             for x in BUILD.holmbury_body(furniture=False)]
+    path = tmp_path / "holmbury.pdf"
+    _pdf_with_furniture(path, lines)
+    r = load_report(path)
+    assert r.line_pages and len(r.line_pages) == len(r.lines) and r.line_pages[-1] > 5
+    assert sum(1 for x in r.lines if x.strip() == BUILD.RUNNING) >= 5
+    expected = _facts(parse_lines(lines, "holmbury.txt"))
+    got = _facts(r)
+    assert got == expected
+    assert got["standards"] == TRUTH["holmbury.txt"]["standards"]
+    for s in r.sections:
+        assert s.page_start == r.line_pages[s.line_start - 1]
