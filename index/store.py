@@ -206,7 +206,8 @@ class Index:
         for p in paths:
             p = Path(p)
             if p.is_dir():
-                files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_EXTS
+                # Only the files directly inside: a sub-folder may hold sources of the same reports.
+                files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED_EXTS
                                     and not f.name.startswith(".") and f.name.lower() != "readme.md"))
             elif p.is_file():
                 files.append(p)
