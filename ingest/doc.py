@@ -17,6 +17,7 @@ from ingest.normalise import MAX_STRUCT_LEN, clean, flat, is_rule, key
 PAGE_NO_RE = re.compile(r"^(?:[-–—]\s*)?(?:(page)\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?(?:\s*[-–—])?$", re.I)
 #: running headers/footers name the report or the inspectorate
 FURNITURE_WORDS = ("inspection of", "inspectorate", "quality screening", "crown copyright", "joint inspection")
+RATING_KEYS = {"inadequate", "requires improvement", "good", "outstanding"}
 _EDGE_NO_RE = re.compile(r"^\d{1,3}\s+|\s+\d{1,3}$")
 
 
@@ -82,7 +83,10 @@ class Doc:
         for i, k in keys.items():
             if k in repeated and (self._neighbour(i, -1) in number_set or self._neighbour(i, 1) in number_set):
                 near_number[k] += 1
-        running = {k for k in repeated if near_number[k] >= 2 or any(w in k for w in FURNITURE_WORDS)}
+        # next to a page number at least twice and at most pages apart: a rating or a table header that
+        # happens to close a page twice is not furniture (it repeats far more often than that)
+        running = {k for k in repeated if any(w in k for w in FURNITURE_WORDS)
+                   or near_number[k] >= 2 and 2 * near_number[k] >= counts[k] and k not in RATING_KEYS}
         for i, k in keys.items():
             if k in running:
                 self.furniture.add(i)

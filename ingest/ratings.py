@@ -36,6 +36,8 @@ TITLE_IDS: dict[str, str] = {
     "oocd policy and provision": "3.4", "policy and provision": "y.4",
     "resettlement policy and provision": "4.1", "resettlement": "4.1",
 }
+#: the same, keyed without spaces, so a word split by the PDF layer ("provi sion") still matches
+TITLE_COMPACT = {k.replace(" ", ""): k for k in TITLE_IDS}
 DOMAIN_KEY_RE = re.compile(
     r"^(?:domain (?:one|two|three|four|[1-4]) |[1-4] )?(organisational delivery|court disposals|out of court disposals|resettlement)$")
 DOMAIN_IDS = {"organisational delivery": 1, "court disposals": 2, "out of court disposals": 3, "resettlement": 4}
@@ -87,10 +89,10 @@ def _title_row(doc: Doc, i: int) -> tuple[str, str, str, int] | None:
         return None
     rating, title = _row_rating(f)
     if rating:
-        k = key(title)
-        return (k, title, rating, i) if k in TITLE_IDS else None
-    k = key(f)
-    if k not in TITLE_IDS:
+        k = TITLE_COMPACT.get(key(title).replace(" ", ""))
+        return (k, title, rating, i) if k else None
+    k = TITLE_COMPACT.get(key(f).replace(" ", ""))
+    if not k:
         return None
     j = doc.next_nonblank(i + 1, 4)
     if j is None:

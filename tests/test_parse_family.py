@@ -6,6 +6,7 @@ footers on every page, and HTML that must parse like its text form."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -139,3 +140,88 @@ def test_pdf_with_running_headers_and_split_rows(tmp_path):
     assert got["standards"] == TRUTH["holmbury.txt"]["standards"]
     for s in r.sections:
         assert s.page_start == r.line_pages[s.line_start - 1]
+
+
+# ------------------------------------------------------------------ the real reports, re-laid-out
+RATED = ["st-helens-2023.txt", "tower-hamlets-and-city-of-london-2022.txt", "wigan-2021.txt", "kirklees-2021.txt"]
+_RATING_CELL = re.compile(r"\t(Inadequate|Requires improvement|Good|Outstanding)\t*$")
+
+
+def _furnish(lines: list[str], per_page: int) -> list[str]:
+    """A page number and a running header at every page break, as a PDF text layer prints them."""
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if n and n % per_page == 0:
+            out += [str(n // per_page), "", "Inspection of youth offending services: Somewhere", ""]
+        out.append(line)
+    return out
+
+
+def _unnumber(lines: list[str]) -> list[str]:
+    """Ratings rows without standard numbers ("1.1<TAB>Title<TAB>Rating" -> "Title<TAB>Rating")."""
+    out = []
+    for line in lines:
+        m = re.match(r"^[1-4]\.(?:[1-9])?\t(.*)$", line)
+        out.append(m.group(1) if m else line)
+    return out
+
+
+def _split_rows(lines: list[str]) -> list[str]:
+    """Each rated row as two lines: the title, then the rating."""
+    out = []
+    for line in lines:
+        if _RATING_CELL.search(line) and not line.lower().startswith("over"):
+            title, rating = line.rstrip("\t").rsplit("\t", 1)
+            out += [title.replace("\t", " "), rating]
+        else:
+            out.append(line)
+    return out
+
+
+def _markdown(lines: list[str]) -> list[str]:
+    return ["| " + " | ".join(c.strip() for c in x.rstrip("\t").split("\t")) + " |" if "\t" in x and len(x) < 200 else x
+            for x in lines]
+
+
+def _reflow(lines: list[str], width: int = 95) -> list[str]:
+    import textwrap
+
+    out: list[str] = []
+    for line in lines:
+        if line.strip():
+            out.extend(textwrap.wrap(line.replace("\t", "  "), width=width, break_on_hyphens=False))
+    return out
+
+
+LAYOUTS = {
+    "furniture": lambda x: _furnish(x, 45),
+    "unnumbered": _unnumber,
+    "split-rows": lambda x: _split_rows(_unnumber(x)),
+    "markdown-unnumbered": lambda x: _markdown(_unnumber(x)),
+    "reflowed+furniture": lambda x: _furnish(_reflow(x), 52),
+    "reflowed+unnumbered+furniture": lambda x: _furnish(_reflow(_unnumber(x)), 37),
+    "split-rows+furniture": lambda x: _furnish(_split_rows(_unnumber(x)), 41),
+}
+
+
+def _core(r):
+    return dict(overall=r.overall, score=r.score, max_score=r.max_score, resettlement=r.resettlement,
+                framework=r.framework, standards=r.standards,
+                kq={k: [(q.percent, q.yes, q.relevant) for q in v] for k, v in r.key_questions.items()},
+                std_sections=[s.id for s in r.sections if s.kind == "standard"],
+                rating_in_text={s.id: s.rating_in_text for s in r.sections if s.kind == "standard"},
+                warnings=r.warnings)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@pytest.mark.parametrize("name", RATED)
+def test_corpus_in_other_layouts(corpus_dir, name, layout):
+    ref = load_report(corpus_dir / name)
+    lines = LAYOUTS[layout](ref.lines)
+    r = parse_lines(lines, name)
+    assert _core(r) == _core(ref)
+    assert len(r.lines) == len(lines)
+    for rows in r.key_questions.values():
+        for q in rows:
+            assert lines[q.line - 1].strip()
