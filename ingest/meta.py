@@ -18,7 +18,8 @@ DATE_RE = re.compile(
 ISO_RE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})(?:-(\d{2}))?\b")
 TITLE_RE = re.compile(
     r"^(?:an?\s+|the\s+)?(?:(?:joint\s+|full\s+|re-?)?inspection|report|short quality screening)\b.{0,160}$", re.I)
-SERVICE_RE = re.compile(r"\b(?:in|of|for)\s*:?\s+(?!youth\b)([A-Z][^,;()]{1,80}?)\s*$")
+SERVICE_RE = re.compile(r"(?:\b(?:in|of|for)\s*:?|\b(?:services?|work|teams?|partnerships?)\s*:)\s+(?!youth\b)"
+                        r"([A-Z][^,;()]{1,80}?)\s*$")
 SERVICE_SUFFIX_RE = re.compile(
     r"\s+(?:YOTs?|YOS|YJS|YJ|youth\s+(?:offending|justice)\s+(?:team|service|services|partnership))\.?$", re.I)
 SQS_RE = re.compile(r"short\s+quality\s+screening", re.I)
@@ -68,10 +69,12 @@ def title_and_service(doc: Doc, cover_end: int) -> tuple[str | None, str | None]
         if not any(w in low for w in ("youth", "offending", "justice", "yot", "yos", "yjs", "screening")):
             continue
         title = f.rstrip(":")
-        if re.search(r"\b(?:in|of|for)$", title, re.I):
-            j = doc.next_nonblank(i + 1, 4)
-            if j is not None and doc.fl[j] and len(doc.fl[j]) < 100:
-                title = f"{title} {doc.fl[j]}"
+        j = doc.next_nonblank(i + 1, 4)
+        nxt = doc.fl[j] if j is not None and doc.fl[j] and len(doc.fl[j]) < 100 else ""
+        if nxt and re.search(r"\b(?:in|of|for)$", title, re.I):
+            title = f"{title} {nxt}"
+        elif nxt and re.match(r"^(?:in|of|for)\s+[A-Z]", nxt) and re.search(r"\b(?:services|work)$", title, re.I):
+            title = f"{title} {nxt}"  # "Inspection of youth justice services" / "in Derby"
         m = SERVICE_RE.search(title)
         service = SERVICE_SUFFIX_RE.sub("", m.group(1)).strip(" .") if m else None
         return " ".join(title.split()), service or None

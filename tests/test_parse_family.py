@@ -225,3 +225,71 @@ def test_corpus_in_other_layouts(corpus_dir, name, layout):
     for rows in r.key_questions.values():
         for q in rows:
             assert lines[q.line - 1].strip()
+
+
+# ------------------------------------------------------------------ cover and table variants
+_PROSE = "Some invented text follows the cover, long enough to read as a sentence of the report."
+
+
+@pytest.mark.parametrize("cover,title,service,published", [
+    (["An inspection of youth justice services in Bradwell", "", "Published: 14 March 2023"],
+     "An inspection of youth justice services in Bradwell", "Bradwell", "2023-03-14"),
+    (["An inspection of Bradwell Youth Justice Service", "", "March 2023"],
+     "An inspection of Bradwell Youth Justice Service", "Bradwell", "2023-03"),
+    (["Joint inspection of youth offending services in North Eastham", "", "HM Inspectorate of Probation, 3 May 2019"],
+     "Joint inspection of youth offending services in North Eastham", "North Eastham", "2019-05-03"),
+    (["Inspection of youth offending services: Wexley", "", "Published 2 June 2021"],
+     "Inspection of youth offending services: Wexley", "Wexley", "2021-06-02"),
+    (["Inspection of youth justice services", "in Dorrington", "Published: June 2023"],
+     "Inspection of youth justice services in Dorrington", "Dorrington", "2023-06"),
+    (["An inspection of Selby Vale Youth Offending Service", "", "Publication date: 2023-03-14"],
+     "An inspection of Selby Vale Youth Offending Service", "Selby Vale", "2023-03-14"),
+])
+def test_cover_variants(cover, title, service, published):
+    r = parse_lines(cover + ["", _PROSE], "x.txt")
+    assert (r.title, r.service, r.published) == (title, service, published)
+
+
+_TITLES = dict(BUILD.TITLES, **{"3.4": "Joint working"})
+
+
+@pytest.mark.parametrize("overall_lines,score_lines", [
+    (["Overall rating Good"], ["Score: 23/36"]),
+    (["Overall: Good"], ["Score", "23 out of 36"]),
+    (["Overall rating:", "Good"], ["Total score 23 out of 36"]),
+    (["OVERALL RATING: GOOD"], ["Score 23/36"]),
+])
+def test_ratings_table_variants(overall_lines, score_lines):
+    printed = ["Good", "requires improvement", "Requires Improvement", "Good", "Outstanding", "Inadequate2",
+               "Good", "GOOD", "Outstanding", "Good", "Outstanding", "Good"]
+    lines = ["Ratings", ""] + overall_lines + score_lines
+    lines += [f"{k} {t}   {x}" for (k, t), x in zip(_TITLES.items(), printed)]
+    lines += ["", "Recommendations", "", _PROSE]
+    r = parse_lines(lines, "x.txt")
+    assert (r.overall, r.score, r.max_score) == ("Good", 23, 36)
+    assert list(r.standards.values()) == ["Good", "Requires improvement", "Requires improvement", "Good", "Outstanding",
+                                          "Inadequate", "Good", "Good", "Outstanding", "Good", "Outstanding", "Good"]
+    assert not any("score" in w.lower() or "overall" in w.lower() for w in r.warnings)
+
+
+@pytest.mark.parametrize("row,percent,counts", [
+    ("Does planning keep the child safe? 78 %", 78.0, None),
+    ("Does planning keep the child safe?\t78.0%", 78.0, None),
+    ("Does planning keep the child safe? 78 per cent", 78.0, None),
+    ("Does planning keep the child safe? 7 of 9", 77.8, (7, 9)),
+    ("Does planning keep the child safe?\t7/9", 77.8, (7, 9)),
+])
+def test_figure_formats_without_header(row, percent, counts):
+    lines = ["2.2. Planning", "", _PROSE, "", "Does planning support desistance? 90%", row, "", _PROSE]
+    r = parse_lines(lines, "x.txt")
+    got = r.key_questions["2.2"]
+    assert [q.percent for q in got] == [90.0, percent]
+    if counts:
+        assert (got[1].yes, got[1].relevant) == counts
+
+
+def test_a_stray_question_with_a_number_is_not_a_table():
+    lines = ["1.3. Partnerships and services", "", _PROSE, "", "Does the board know? 80%", "Is data used? 70%", "",
+             "2.2. Planning", "", _PROSE, "", "Is the plan reviewed when things change? 15", "", _PROSE]
+    r = parse_lines(lines, "x.txt")
+    assert r.key_questions == {}  # one row is not a table; 1.3 is not case-based
