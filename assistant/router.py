@@ -26,10 +26,11 @@ _METHODOLOGY = re.compile(
     re.I,
 )
 _NUMERIC = re.compile(
-    r"\b(scores?|scored|percent(?:age)?s?|per cent|how many|proportion|figures?|key questions?|kqs?|"
-    r"rating|ratings|rated|grade[ds]?|judg(?:e)?ment|out of 36|overall)\b|%|\b\d+/\d+\b",
+    r"\b(scores?|scored|key questions?|kqs?|rating|ratings|rated|grade[ds]?|out of 36|overall)\b|\b\d+/36\b",
     re.I,
 )
+# Figures words that mean "from the structured data" only when a standard is named.
+_NUMERIC_WEAK = re.compile(r"\b(percent(?:age)?s?|per cent|how many|proportion|figures?)\b|%", re.I)
 _DRAFT = re.compile(r"^\s*(?:please\s+)?(?:draft|write|prepare)\b.*\b(strengths?|areas? for improvement|improvements?|findings?)\b", re.I)
 _FOLLOW_UP_START = re.compile(r"^\s*(?:and|what about|how about|and what about|what of|same for|and for|and in|now|also)\b", re.I)
 _FILLER = frozenset({"and", "what", "about", "how", "same", "for", "in", "now", "also", "then", "there",
@@ -69,7 +70,15 @@ def _topic(question: str, plan, services: Sequence[str]) -> str:
             norm = re.sub(r"(?<![a-z0-9])" + re.escape(alias) + r"(?:'s)?(?![a-z0-9])", " ", norm)
     for abbr, full in getattr(plan, "expansions", {}).items():
         norm = re.sub(r"(?<![a-z0-9])" + re.escape(abbr) + r"(?![a-z0-9])", f"{abbr} {full.lower()}", norm)
-    words = [w for w in tokens(norm) if w not in _FILLER]
+    # Reports often use the abbreviation the user spelled out ("children looked after" -> CLA).
+    from index.query import ABBREVIATIONS
+
+    extra = []
+    for abbr, full in ABBREVIATIONS.items():
+        head = " ".join(full.lower().replace(",", "").split()[:3])
+        if len(head.split()) >= 2 and head in norm.replace(",", "") and abbr not in norm.split():
+            extra.append(abbr)
+    words = [w for w in tokens(norm) if w not in _FILLER] + extra
     return " ".join(words)
 
 
@@ -85,7 +94,7 @@ def classify(question: str, plan) -> Kind:
         return "methodology"
     if plan.is_comparative or len(plan.services) > 1:
         return "comparative"
-    if _NUMERIC.search(question) and plan.services:
+    if plan.services and (_NUMERIC.search(question) or (_NUMERIC_WEAK.search(question) and plan.standards)):
         return "numeric"
     if _NUMERIC.search(question) and plan.standards and re.search(r"\b(which|what) (?:services?|yots?|reports?)\b", question, re.I):
         return "comparative"

@@ -76,9 +76,12 @@ def split_sentences(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to match 'planning'/'plans', 'worked'/'working'."""
     w = word
-    for suf in ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ments", "ed", "es", "s", "ly"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
+    for suf in ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ments", "ment", "ed", "es", "s", "ly"):
+        if len(w) > len(suf) + 2 and w.endswith(suf):
+            w = w[: -len(suf)]
+            break
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]  # save/saving, police/policing
     return w
 
 
