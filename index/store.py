@@ -398,9 +398,12 @@ class Index:
                 if versions.get(chunk.source) == version:
                     visible.append(chunk)
             visible.sort(key=lambda c: (c.source, c.line_start, c.line_end))
-            self._corpus = Corpus(visible)
-            self._lexical = LexicalIndex([_lexical_text(c) for c in visible])
-            self._services = sorted({c.service for c in visible if c.service})
+            corpus = Corpus(visible)
+            lexical = LexicalIndex([_lexical_text(c) for c in visible])
+            services = sorted({c.service for c in visible if c.service})
+            # One tuple swap: a concurrent search sees the old view or the new one, never a mix.
+            self._view = (corpus, lexical, services)
+            self._corpus, self._lexical, self._services = corpus, lexical, services
             self._generation_seen = gen
 
     def warm(self) -> None:
@@ -410,26 +413,36 @@ class Index:
 
     def search(self, query: str, k: int = 5, *, service: str | None = None, standard: str | None = None,
                diversify: bool | None = None) -> list[Hit]:
-        from index.query import find_services, understand
+        from index.query import understand
         from index.retriever import hybrid_search
 
         query = (query or "").strip()
         if not query:
             return []
         self._refresh()
-        plan = understand(query, self._services)
+        corpus, lexical, services = self._view
+        plan = understand(query, services)
         if service:
-            resolved = find_services(service, self._services)
-            match = [s for s in self._services if s.lower() == service.strip().lower()]
-            service = (match or resolved or [service])[0]
+            service = self.resolve_service(service, services) or service
         vector = self.embedder.embed_query(plan.text)
 
         def dense(where: dict | None, n: int) -> list[tuple[str, float]]:
             return self.store.query(vector, n, where)
 
-        return hybrid_search(plan, self._corpus, self._lexical.scores(plan.text), dense, k,
+        return hybrid_search(plan, corpus, lexical.scores(plan.text), dense, k,
                              candidates=self.settings.candidates, service=service, standard=standard,
                              diversify_results=diversify)
+
+    def resolve_service(self, name: str, services: list[str] | None = None) -> str | None:
+        """The indexed service a name or short form ("TH", "kirklees") stands for, or None."""
+        from index.query import find_services
+
+        if services is None:
+            self._refresh()
+            services = self._view[2]
+        match = [s for s in services if s.lower() == name.strip().lower()]
+        found = match or find_services(name, services)
+        return found[0] if found else None
 
     def chunks(self) -> list[Chunk]:
         self._refresh()

@@ -107,6 +107,8 @@ def search(
     if not idx.reports():
         fail("the index is empty: run `yotassist ingest PATH` first")
     std = standard.strip() if standard else None
+    if service is not None and idx.resolve_service(service) is None:
+        fail(f"no indexed service matches {service!r} (indexed: {', '.join(idx.services()) or 'none'})")
     for q in lines:
         t0 = time.perf_counter()
         hits = idx.search(q, k=k, service=service, standard=std)
