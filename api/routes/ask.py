@@ -50,7 +50,7 @@ def ask(body: AskIn, backend: Backend = Depends(get_backend)) -> Any:
     response_class=EventSourceResponse,
     description=STREAM_DOC,
     responses={
-        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "Event stream"},
+        200: {"content": {"text/event-stream": {"schema": {}}}, "description": "Event stream (see above)"},
         **errors(422, 503),
     },
 )
