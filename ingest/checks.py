@@ -85,48 +85,60 @@ def cross_check(report: Report, doc: Doc, table: RatingsTable, warnings: list[st
             if b != report.overall and not limited:
                 warnings.append(f"The overall rating '{report.overall}' is not the band of the score "
                                 f"{report.score}/{report.max_score} ('{b}').")
-    # prose that contradicts the table or the scale: matched on each section's text joined with
-    # spaces, so a sentence wrapped over lines ("each of the 10" / "standards") is still seen
+    # prose that contradicts the table or the scale. A sentence may wrap ("each of the 10" /
+    # "standards"), so each line with a keyword is matched joined with its neighbours.
     n_core = len([s for s in report.standards if s in CORE])
     for s in report.sections:
         where = _where(s)
-        text = _joined(doc, s.line_start - 1, s.line_end)
-        low = text.lower()
-        if not ("scale" in low or "standards" in low or "rated" in low or " to 3" in low):
-            continue
-        found: list[tuple[int, str]] = []
-        if s.kind in ("front", "other") and report.overall:
-            m = OVERALL_TEXT_RE.search(text)
-            if m:
-                said = " ".join(m.group(1).replace("-", " ").split()).capitalize()
-                if said != report.overall:
-                    found.append((m.start(), f"{where} says the overall rating is '{said}' but the ratings table says '{report.overall}'."))
-        for m in SCALE_RE.finditer(text):
-            top = int(next(g for g in m.groups() if g))
-            if report.max_score and top not in (3, report.max_score):
-                found.append((m.start(), f"{where} describes a 0-{top} scale but the score is out of {report.max_score}."))
-        for m in N_STANDARDS_RE.finditer(text):
-            word = m.group(1).lower()
-            count = int(word) if word.isdigit() else NUMBER_WORDS[word]
-            if n_core and count != n_core:
-                found.append((m.start(), f"{where} speaks of {count} standards but the ratings table rates {n_core}."))
-        warnings.extend(w for _, w in sorted(found))
-
-
-def _joined(doc: Doc, start: int, end: int) -> str:
-    """A section's cleaned lines joined with single spaces (furniture and over-long garbage left out)."""
-    parts: list[str] = []
-    for i in range(start, end):
-        if doc.blank[i]:
-            continue
-        if doc.long[i]:
-            if len(doc.lines[i]) > 5000:
+        found: list[tuple[int, int, str]] = []
+        seen_overall = False
+        lo, hi = s.line_start - 1, s.line_end - 1
+        for i in range(lo, hi + 1):
+            low = doc.lines[i].lower() if len(doc.lines[i]) <= 5000 else ""
+            if not ("scale" in low or "standards" in low or "rated" in low or " to 3" in low):
                 continue
-            parts.append(flat(clean(doc.lines[i])))
-        else:
-            parts.append(doc.fl[i])
-    return " ".join(parts)
+            text = " ".join(_text(doc, j) for j in (_near(doc, i, -1, lo, hi), i, _near(doc, i, 1, lo, hi)) if j is not None)
+            if len(text) < 12:
+                continue
+            if s.kind in ("front", "other") and not seen_overall and report.overall:
+                m = OVERALL_TEXT_RE.search(text)
+                if m:
+                    seen_overall = True
+                    said = " ".join(m.group(1).replace("-", " ").split()).capitalize()
+                    if said != report.overall:
+                        found.append((i, m.start(), f"{where} says the overall rating is '{said}' but the ratings "
+                                                    f"table says '{report.overall}'."))
+            for m in SCALE_RE.finditer(text):
+                top = int(next(g for g in m.groups() if g))
+                if report.max_score and top not in (3, report.max_score):
+                    found.append((i, m.start(), f"{where} describes a 0-{top} scale but the score is out of {report.max_score}."))
+            for m in N_STANDARDS_RE.finditer(text):
+                word = m.group(1).lower()
+                count = int(word) if word.isdigit() else NUMBER_WORDS[word]
+                if n_core and count != n_core:
+                    found.append((i, m.start(), f"{where} speaks of {count} standards but the ratings table rates {n_core}."))
+        warnings.extend(w for _, _, w in sorted(found))
 
+
+def _near(doc: Doc, i: int, step: int, lo: int, hi: int) -> int | None:
+    """The nearest non-blank line before/after i inside [lo, hi], within 3 lines."""
+    j = i + step
+    for _ in range(3):
+        if not lo <= j <= hi:
+            return None
+        if not doc.blank[j]:
+            return j
+        j += step
+    return None
+
+
+def _text(doc: Doc, i: int) -> str:
+    """A line's cleaned text for prose matching (over-long lines are cleaned here; garbage is skipped)."""
+    if doc.blank[i]:
+        return ""
+    if doc.long[i]:
+        return flat(clean(doc.lines[i])) if len(doc.lines[i]) <= 5000 else ""
+    return doc.fl[i]
 
 def _where(s) -> str:
     if s.kind == "annex" and "methodology" in s.id:

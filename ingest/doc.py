@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.normalise import MAX_STRUCT_LEN, clean, flat, is_rule, key
+from ingest.normalise import MAX_STRUCT_LEN, clean, flat, is_rule
 
 #: a page number alone on a line: "12", "- 12 -", "Page 12", "Page 12 of 40"
 PAGE_NO_RE = re.compile(r"^(?:[-–—]\s*)?(?:(page)\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?(?:\s*[-–—])?$", re.I)
@@ -72,7 +72,7 @@ class Doc:
                         self.furniture.add(i)
                     continue
             if len(f) >= 10 and f[-1:] != ".":
-                k = key(_EDGE_NO_RE.sub("", f))
+                k = (_EDGE_NO_RE.sub("", f) if f[0].isdigit() or f[-1].isdigit() else f).lower()
                 keys[i] = k
                 counts[k] += 1
         repeated = {k for k, c in counts.items() if c >= 3 and k}

@@ -79,11 +79,15 @@ _BOMS = (
 )
 
 
+#: control characters other than \t \n \v \f \r, C1 controls, and the replacement character
+_BAD_CHARS_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:200_000]
     if not sample:
         return False
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v") or 0x7F <= ord(c) < 0xA0 or c == "\ufffd")
+    bad = len(_BAD_CHARS_RE.findall(sample))
     return bad / len(sample) > 0.02
 
 

@@ -31,6 +31,7 @@ _SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TABS_RE = re.compile(r"\s*\t[\s\t]*")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st", "\u00ad": None, "\u200b": None, "\ufeff": None})
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06\u00ad\u200b\ufeff]")
 #: "78 per cent" / "78 percent" -> "78%" (matching only)
 _PER_CENT_RE = re.compile(r"(?<=\d)\s*(?:per\s?cent|percent)\b", re.I)
 #: a footnote digit glued to a rating word: "Inadequate2", "Good12"
@@ -68,7 +69,7 @@ def clean(line: str) -> str:
         st = line.strip()
         st = " ".join(st.split()) if "  " in st else st
         return _figures(st) if "cent" in st or st[-1:].isdigit() else st
-    s = line.translate(_LIGATURES) if not line.isascii() else line
+    s = line.translate(_LIGATURES) if not line.isascii() and _LIGATURE_RE.search(line) else line
     if "<" in s:
         s = _SUP_TAG_RE.sub("", s)
         s = _TAG_RE.sub("", s)
@@ -88,14 +89,14 @@ def clean(line: str) -> str:
     if "\t" in st:
         st = _TABS_RE.sub("\t", st).strip("\t ")
     st = st.strip()
-    return _figures(st) if "cent" in st or any(ch.isdigit() for ch in st[-12:]) else st
+    return _figures(st) if "cent" in st or st[-1:].isdigit() else st
 
 
 def _figures(st: str) -> str:
     """Figures in a matchable form: "78 per cent" -> "78%", "Inadequate2" -> "Inadequate"."""
     if "cent" in st:
         st = _PER_CENT_RE.sub("%", st)
-    if st[-1:].isdigit() or "\t" in st:
+    if st[-1:].isdigit() and ("quate" in st or "ment" in st or "ood" in st or "ding" in st):
         st = _RATING_FN_RE.sub(r"\1", st)
     return st
 
