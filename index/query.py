@@ -116,6 +116,28 @@ STANDARD_TITLES: dict[str, str] = {
     "3.4": "joint working; out-of-court disposal policy and provision", "4.1": "resettlement policy and provision",
 }
 
+#: Words that name a report's other parts -> the parser's section ids (boosted like standards).
+SECTION_ALIASES: dict[str, list[str]] = {
+    "recommendations": ["recommendations"],
+    "recommendation": ["recommendations"],
+    "foreword": ["foreword"],
+    "executive summary": ["executive-summary"],
+    "overall findings": ["overall-findings", "executive-summary"],
+    "ratings table": ["ratings"],
+    "overall rating": ["ratings", "foreword", "introduction"],
+    "overall score": ["ratings"],
+    "score out of": ["ratings"],
+    "methodology": ["methodology"],
+    "sample size": ["methodology", "inspection-data"],
+    "margin of error": ["methodology"],
+    "contextual facts": ["contextual-facts"],
+    "reoffending rate": ["contextual-facts", "summary", "background"],
+    "first-time entrant": ["contextual-facts", "background"],
+    "inspection data": ["inspection-data"],
+    "diversity": ["diversity"],
+    "glossary": ["glossary"],
+}
+
 #: Words that name a standard only inside one domain: "police" or "panel" in an out-of-court
 #: question is 3.4 (joint working / OOCD policy), but not in a post-court one.
 DOMAIN_ALIASES: dict[tuple[str, str], list[str]] = {
@@ -182,6 +204,7 @@ class QueryPlan:
     explicit_standards: list[str] = field(default_factory=list)  # typed as numbers ("3.4")
     services: list[str] = field(default_factory=list)  # canonical service names mentioned
     standards: list[str] = field(default_factory=list)  # standard ids mentioned, e.g. ["3.4"]
+    sections: list[str] = field(default_factory=list)  # other section ids named ("recommendations")
     years: list[int] = field(default_factory=list)
     is_comparative: bool = False
     expansions: dict[str, str] = field(default_factory=dict)
@@ -302,6 +325,16 @@ def find_standards(query: str) -> list[str]:
     return named
 
 
+def find_sections(query: str) -> list[str]:
+    """Non-standard section ids a question names ("recommendations", "methodology", "overall score")."""
+    norm = normalise(query)
+    found: list[str] = []
+    for phrase in sorted(SECTION_ALIASES, key=len, reverse=True):
+        if _has_phrase(norm, phrase):
+            found.extend(s for s in SECTION_ALIASES[phrase] if s not in found)
+    return found
+
+
 def is_comparative(query: str, services_mentioned: list[str] | None = None) -> bool:
     """True when a question compares services or asks across reports."""
     if services_mentioned and len(services_mentioned) > 1:
@@ -359,6 +392,7 @@ def understand(query: str, services: list[str]) -> QueryPlan:
         explicit_standards=list(dict.fromkeys(explicit)),
         services=mentioned,
         standards=standards,
+        sections=find_sections(query),
         years=find_years(query),
         is_comparative=comparative,
         expansions=expansions,

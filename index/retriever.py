@@ -5,7 +5,7 @@ and on this corpus naive RRF scored below BM25 alone. Here each retriever's scor
 over the candidate pool (dense cosine min-max, BM25 divided by its maximum) and mixed with a weight;
 then small multiplicative boosts prefer the standard a question names (and that standard's own
 section over the foreword, summary or recommendations restating it), the services it names, and
-key-question tables for numeric questions. Comparative questions get one or two best hits per report
+key-question tables for numeric questions. Comparative questions get one or two best hits per service
 before the global ranking fills the rest, so a report that holds the answer is not crowded out.
 """
 
@@ -75,6 +75,8 @@ def boost(score: float, chunk: Chunk, plan: QueryPlan, numeric: bool) -> float:
         if chunk.section in plan.standards:
             factor += EXPLICIT_STANDARD_BOOST if chunk.section in plan.explicit_standards else STANDARD_BOOST
             factor += (OWN_SECTION_BOOST if chunk.kind in ("standard", "table") else 0.0)
+    if plan.sections and chunk.section in plan.sections:
+        factor += STANDARD_BOOST
     if plan.services and plan.is_comparative and chunk.service in plan.services:
         factor += SERVICE_BOOST
     if plan.years and chunk.year in plan.years:
@@ -90,7 +92,7 @@ def boost(score: float, chunk: Chunk, plan: QueryPlan, numeric: bool) -> float:
 
 def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ratio: float,
               scores: dict[int, float]) -> list[int]:
-    """Round-robin the best hits per report (up to ``per_source`` each) before the global order.
+    """Round-robin the best hits per service (up to ``per_source`` each) before the global order.
 
     A report only takes part when its best hit scores at least ``min_ratio`` of the overall best,
     so a report that does not discuss the topic does not push out a good second hit elsewhere.
@@ -98,9 +100,9 @@ def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ra
     if not ranked:
         return []
     best = scores[ranked[0]] or 1.0
-    by_source: dict[str, list[int]] = {}
+    by_source: dict[str, list[int]] = {}  # grouped by service (a service's reports share a slot)
     for i in ranked:
-        by_source.setdefault(corpus.chunks[i].source, []).append(i)
+        by_source.setdefault(corpus.chunks[i].service or corpus.chunks[i].source, []).append(i)
     eligible = [s for s, items in by_source.items() if scores[items[0]] >= min_ratio * best]
     eligible.sort(key=lambda s: -scores[by_source[s][0]])
     picked: list[int] = []
@@ -215,7 +217,7 @@ def hybrid_search(
             seen_text.add(key)
             unique.append(i)
     if do_div:
-        per = 2 if k >= 2 * len({corpus.chunks[i].source for i in unique[:50]}) else 1
+        per = 2 if k >= 2 * len({corpus.chunks[i].service or corpus.chunks[i].source for i in unique[:50]}) else 1
         chosen = diversify(unique, corpus, k, per_source=max(1, per), min_ratio=0.35, scores=scored)
     else:
         chosen = unique[:k]

@@ -138,3 +138,12 @@ def test_drafting_and_general_questions_want_several_reports(query: str) -> None
 
 def test_areas_for_improvement_is_not_comparison_filler() -> None:
     assert "areas for improvement" in understand("write the areas for improvement for staff", SERVICES).text
+
+
+def test_other_sections_by_name() -> None:
+    from index.query import find_sections
+
+    assert find_sections("what recommendations were made to the board?") == ["recommendations"]
+    assert find_sections("Kirklees overall score out of 36") == ["ratings"]
+    assert "methodology" in find_sections("what margin of error applies to the sample?")
+    assert understand("recommendations for Wigan", SERVICES).sections == ["recommendations"]

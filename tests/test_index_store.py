@@ -244,5 +244,8 @@ def test_cli_reports_and_bad_input(sample_index, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "not indexed" in bad.output
     bad = _cli("search", "x", "--standard", "nine", "--index", str(idx.dir))
     assert bad.exit_code == 2
+    bad = _cli("search", "x", "--service", "Atlantis", "--index", str(idx.dir))
+    assert bad.exit_code == 2 and "no indexed service" in bad.output
+    assert idx.resolve_service("kelderton", None).startswith("Kelderton")
     empty = _cli("search", "anything", "--index", str(tmp_path / "empty-index"))
     assert empty.exit_code == 2 and "empty" in empty.output
