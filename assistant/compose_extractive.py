@@ -127,16 +127,31 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     if not chosen:
         d.say(phrase("lookup_service_none", service=svc) if svc else phrase("lookup_none"), trusted=True)
         return d
+    chosen = _with_following(chosen, sents, limit=k + 2)
     sources = {s.source for s in chosen}
     if len(sources) == 1:
         r = lib.get(chosen[0].source)
         if r is not None and r.service:
             d.say(phrase("lookup_intro", service=r.service, year=r.year or "undated"), trusted=True)
     # Keep report order (by source, then line) so the answer reads like the report.
-    chosen.sort(key=lambda s: (s.source, s.line))
+    chosen.sort(key=lambda s: (s.source, s.line, s.index))
     for s in chosen:
         d.say(_sentence_line(s, lib, d, with_label=len(sources) > 1))
     return d
+
+
+def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], limit: int) -> list[Sentence]:
+    """Add the sentence that directly follows a chosen one in the same paragraph when it is on
+    topic too: reports often state a fact and then its figure in the next sentence."""
+    at = {(s.source, s.line, s.index): s for s in scored}
+    out = list(chosen)
+    for s in chosen:
+        if len(out) >= limit:
+            break
+        nxt = at.get((s.source, s.line, s.index + 1))
+        if nxt is not None and nxt.coverage >= 0.2 and all(nxt is not c for c in out):
+            out.append(nxt)
+    return out
 
 
 # ----- numeric ------------------------------------------------------------------------------------

@@ -45,6 +45,9 @@ WEAK_TERMS = frozenset(content_terms(
 ))
 
 
+DOC_WORDS = frozenset(content_terms("screening screenings sqs letter inspection inspections report reports document"))
+
+
 @dataclass
 class Sentence:
     text: str
@@ -61,6 +64,7 @@ class Sentence:
     hit_rank: int = 0
     hit_score: float = 0.0
     bullet: bool = False
+    index: int = 0  # position of the sentence within its line
     score: float = 0.0
     coverage: float = 0.0  # share of the query's (IDF-weighted) terms the sentence contains
     terms: set[str] = field(default_factory=set)
@@ -89,7 +93,7 @@ def sentences_from_lines(
         low = comparable(body)
         if any(b in low for b in _BOILERPLATE):
             continue
-        for s in split_sentences(body):
+        for pos, s in enumerate(split_sentences(body)):
             if looks_like_instruction(s):
                 continue  # addressed to a model, not evidence about a service
             if not re.search(r"[.!?][\"'\u201d\u2019)]?$", s):
@@ -101,7 +105,7 @@ def sentences_from_lines(
                     text=s, source=source, service=service, section=section, title=title,
                     line=line_start + i, page=page, kind=kind, rating=rating, framework=framework,
                     published=published, hit_rank=hit_rank, hit_score=hit_score, bullet=bullet,
-                    terms=set(content_terms(s)),
+                    index=pos, terms=set(content_terms(s)),
                 )
             )
     return out
@@ -137,7 +141,9 @@ def score_sentences(
 ) -> list[Sentence]:
     """Score by IDF-weighted query-term overlap, with small boosts for the standard's own section
     and the retriever's rank; returns the list sorted best first."""
-    q_terms = [t for t in dict.fromkeys(content_terms(query))]
+    # Years and words naming the document itself select a report; they are not the topic.
+    q_terms = [t for t in dict.fromkeys(content_terms(query))
+               if not re.fullmatch(r"(?:19|20)\d\d", t) and t not in DOC_WORDS]
     if not sentences:
         return []
     n = len(sentences)

@@ -103,6 +103,7 @@ def main() -> None:
     t0 = time.perf_counter()
     idx, tmp = open_index(args.index, args.corpus)
     build_s = time.perf_counter() - t0
+    n_reports = len(idx.reports())
     a = Assistant(idx, mode="extractive")
     t0 = time.perf_counter()
     a.warm()
@@ -141,7 +142,7 @@ def main() -> None:
     kinds = sorted({r["kind"] for r in rows}, key=["lookup", "numeric", "comparative", "methodology", "follow-up"].index)
     lines = ["# Answer benchmark (extractive mode)", "",
              f"{len(rows)} questions from `bench/questions/answers.jsonl` over the reference corpus "
-             f"({len(idx.reports())} reports). Index ready in {build_s:.1f} s, warm-up {warm_s:.1f} s.",
+             f"({n_reports} reports). Index ready in {build_s:.1f} s, warm-up {warm_s:.1f} s.",
              f"Machine: {os.cpu_count()} CPUs. Latency: each question timed the first time it is asked, after a warm-up on "
              f"other questions (so its query embedding is computed); repeat p50 {quantile([r['repeat_ms'] for r in rows], 0.5):.0f} ms.",
              "Other helpers' jobs were running on the machine during the run, so figures are pessimistic.", "",
