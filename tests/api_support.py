@@ -40,7 +40,8 @@ TEST_MAX_UPLOAD_MB = 3
 
 def sample_files() -> list[Path]:
     """The top-level sample reports (not samples/src, which holds their sources)."""
-    return sorted(p for p in SAMPLES.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    return sorted(p for p in SAMPLES.iterdir()
+                  if p.is_file() and p.suffix.lower() in SUFFIXES and p.name.lower() != "readme.md")
 
 
 def free_port() -> int:

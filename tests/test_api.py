@@ -187,7 +187,7 @@ def test_draft_for_one_service(client: httpx.Client) -> None:
     assert r.status_code == 200, r.text
     d = r.json()
     assert d["service"] == "Fenmarsh"
-    assert all(c["service"] == "Fenmarsh" for c in d["citations"])
+    assert all(c["service"] == "Fenmarsh" for c in d["citations"]), [(c["service"], c["section"]) for c in d["citations"]]
 
 
 def test_draft_input_errors(client: httpx.Client) -> None:

@@ -579,8 +579,9 @@
       onclick: () => {
         const detail = $("#ratings-detail");
         clear(detail).appendChild(el("p", null, el("strong", null, `${row.service || row.id} \u00b7 ${s.id} ${s.label}: `),
-          `published ${cell.published || "not published"}` + (cell.computed ? `, computed ${cell.computed}` : "") +
-          (cell.note ? `. ${cell.note}.` : ".")));
+          cell.disagree && cell.note ? capitalise(cell.note) + "." :
+            `published ${cell.published || "not published"}` + (cell.computed ? `, computed ${cell.computed}` : "") +
+            (cell.note ? `; ${cell.note}.` : ".")));
         if (cell.line_start) openSource(row.id, cell.line_start, cell.line_end, `${s.id} ${s.label}`, row.service);
       },
     }, RATING_SHORT[shown] || shown, cell.disagree ? el("span", { class: "flag", "aria-hidden": "true" }, "\u2691") : null);

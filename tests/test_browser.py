@@ -1,0 +1,151 @@
+"""The web page in Debian's Chromium (Playwright): ask and open a citation, upload and see the
+report in the ratings grid, draft and download the .docx. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api_support import Server, derived_report
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(600)]
+
+
+@pytest.fixture()
+def page(chromium_browser, live_server: Server):
+    context = chromium_browser.new_context(viewport={"width": 1366, "height": 820}, accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    # 4xx answers the page handles (a rejected upload) show as "Failed to load resource": expected.
+    pg.on("console", lambda m: errors.append(m.text)
+          if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    pg.goto(live_server.base_url + "/")
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def test_ask_and_open_citation(page, artifacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.screenshot(path=str(artifacts / "browser-1-start.png"))
+    question = page.get_by_label("Your question")
+    question.fill("What are the strengths in planning at Northwold?")
+    question.press("Enter")  # keyboard: Enter sends
+    answer = page.locator(".turn.assistant").last
+    expect(answer.locator(".answer-meta .mode")).to_be_visible(timeout=60_000)
+    expect(answer.locator(".answer-body")).to_contain_text("Northwold")
+    markers = answer.locator(".answer-body button.cite")
+    assert markers.count() >= 1
+    page.screenshot(path=str(artifacts / "browser-2-answer.png"))
+
+    first_quote = answer.locator(".source-quote").first.inner_text()
+    markers.first.click()
+    viewer = page.locator("#viewer")
+    expect(viewer).to_be_visible()
+    highlighted = page.locator("#viewer-body .line.hl")
+    expect(highlighted.first).to_be_visible()
+    text = " ".join(highlighted.locator(".lt").all_inner_texts())
+    assert " ".join(first_quote.split())[:50] in " ".join(text.split())
+    label = markers.first.get_attribute("aria-label")
+    m = re.search(r"lines? (\d+)", label)
+    assert m and highlighted.first.get_attribute("data-n") == m.group(1)
+    assert highlighted.first.is_visible()  # scrolled into view inside the viewer
+    expect(page.locator("#viewer-title")).to_have_text("Northwold")
+    page.screenshot(path=str(artifacts / "browser-3-citation-open.png"))
+
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+
+
+def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path: Path, artifacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    report = tmp_path / "brackenfield-2023.txt"
+    report.write_bytes(derived_report("Brackenfield", disagree_22=True))
+    rejected = tmp_path / "notes.docx"
+    rejected.write_bytes(b"PK\x03\x04 not a report")
+    try:
+        page.get_by_role("tab", name="Reports").click()
+        page.get_by_label("Report file").set_input_files(str(rejected))
+        page.get_by_role("button", name="Upload").click()
+        message = page.locator("#upload-message")
+        expect(message).to_contain_text("not supported", timeout=30_000)
+        expect(message).to_have_class(re.compile("error"))
+        page.screenshot(path=str(artifacts / "browser-4-upload-rejected.png"))
+
+        page.get_by_label("Report file").set_input_files(str(report))
+        page.get_by_role("button", name="Upload").click()
+        expect(page.locator("#upload-progress")).to_be_visible()
+        expect(message).to_contain_text("brackenfield-2023.txt was added", timeout=180_000)
+        expect(page.locator(".reports-table")).to_contain_text("Brackenfield")
+        page.screenshot(path=str(artifacts / "browser-5-uploaded.png"))
+
+        page.get_by_role("tab", name="Ratings").click()
+        row = page.locator(".ratings-table tbody tr", has_text="Brackenfield")
+        expect(row).to_be_visible()
+        cell = row.locator("button.cell-button.disagree")
+        expect(cell).to_have_count(1)
+        assert "2.2" in cell.get_attribute("aria-label") and "computed Requires improvement" in cell.get_attribute("aria-label")
+        cell.focus()
+        page.keyboard.press("Enter")  # keyboard opens the section too
+        expect(page.locator("#viewer-body .line.hl").first).to_contain_text("Planning")
+        expect(page.locator("#ratings-detail")).to_contain_text(re.compile("published Good, computed Requires improvement: unexplained disagreement", re.I))
+        page.screenshot(path=str(artifacts / "browser-6-grid-disagreement.png"))
+    finally:
+        httpx.delete(live_server.url("/api/reports/brackenfield-2023.txt"))
+
+
+def test_draft_and_download_docx(page, tmp_path: Path, artifacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Draft").click()
+    page.get_by_label("Standard").select_option("2.2")
+    page.get_by_label("Kind").select_option("strengths")
+    page.get_by_label("Key-question counts (optional)").fill("5/8, 4/7, 8/9")
+    page.get_by_role("button", name="Draft", exact=True).click()
+    result = page.locator("#draft-result")
+    expect(result).to_be_visible(timeout=60_000)
+    expect(result.locator(".draft-bullets li").first).to_be_visible()
+    expect(result).to_contain_text("Requires improvement")  # computed from 4/7 = 57%
+    assert result.locator(".draft-bullets button.cite").count() >= 1
+    page.screenshot(path=str(artifacts / "browser-7-draft.png"))
+
+    bad = page.get_by_label("Key-question counts (optional)")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download .docx").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".docx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(str(path))
+    from docx import Document
+
+    doc_text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    first = re.sub(r"\s*\[\d+\]", "", result.locator(".draft-bullets li").first.inner_text()).strip()
+    first = re.sub(r"\s*\d+\s*\.?$", "", first)[:40]  # drop the trailing citation button text
+    assert first in doc_text and "Sources" in doc_text
+
+    bad.fill("9/8")
+    page.get_by_role("button", name="Draft", exact=True).click()
+    expect(page.locator("#draft-error")).to_contain_text("between 0 and the number of relevant cases")
+    page.screenshot(path=str(artifacts / "browser-8-draft-error.png"))
+
+
+def test_keyboard_tabs_and_labels(page) -> None:
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name="Ask")
+    tab.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Ratings")).to_be_focused()
+    expect(page.locator("#panel-ratings")).to_be_visible()
+    page.keyboard.press("End")
+    expect(page.get_by_role("tab", name="Reports")).to_have_attribute("aria-selected", "true")
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+        .map(e => e.id || e.name)""")
+    assert unlabelled == []
