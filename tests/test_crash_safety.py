@@ -1,0 +1,166 @@
+"""Crash safety with real processes: SIGKILL mid-ingest, damaged and foreign index folders, reindex.
+
+The ingest is a real ``yotassist ingest`` subprocess. ``YOTASSIST_TEST_SLOW_INGEST`` makes it
+pause after a report's chunks are written to Chroma and before the report is committed, leaving
+a marker file; the test kills it with SIGKILL exactly there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import make_corpus  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def env_for(home: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ, YOTASSIST_HOME=str(home), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", **extra)
+    env.pop("YOTASSIST_CHROMA_URL", None)
+    return env
+
+
+def cli(args: list[str], home: Path, timeout: float = 600, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from api.cli import main; main()", *args], cwd=ROOT,
+                          env=env_for(home, **extra), capture_output=True, text=True, timeout=timeout)
+
+
+def listed(index: Path, home: Path) -> dict[str, int]:
+    out = cli(["reports", "--json", "--index", str(index)], home)
+    assert out.returncode == 0, out.stderr
+    return {r["source"]: r["chunks"] for r in json.loads(out.stdout)}
+
+
+def chroma_chunks_by_source(index: Path) -> dict[str, int]:
+    """Raw view of the Chroma collection (including uncommitted, invisible chunks)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # the folder may have been replaced since the last look
+    client = chromadb.PersistentClient(path=str(index / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    col = client.get_collection("yotassist-chunks")
+    counts: dict[str, int] = {}
+    for meta in col.get(include=["metadatas"])["metadatas"]:
+        counts[meta["source"]] = counts.get(meta["source"], 0) + 1
+    return counts
+
+
+def one_clean_line(out: subprocess.CompletedProcess) -> str:
+    assert out.returncode == 2, (out.returncode, out.stdout, out.stderr)
+    assert "Traceback" not in out.stderr and "Traceback" not in out.stdout
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, out.stderr
+    assert lines[0].startswith("yotassist: error: ")
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> list[Path]:
+    out = tmp_path_factory.mktemp("syn")
+    make_corpus.generate(3, 33, out)
+    return sorted((out / "reports").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def killed_index(tmp_path_factory, reports: list[Path]) -> tuple[Path, Path, Path]:
+    """An index whose ingest of three reports was SIGKILLed after report 2's chunks were written."""
+    home = tmp_path_factory.mktemp("home")
+    index = home / "index"
+    src = home / "incoming"
+    src.mkdir()
+    for p in reports:
+        (src / p.name).write_bytes(p.read_bytes())
+    proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "ingest", str(src),
+                             "--index", str(index), "--quiet"], cwd=ROOT,
+                            env=env_for(home, YOTASSIST_TEST_SLOW_INGEST="120"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = index / f".test-paused-{reports[1].name}"
+    deadline = time.time() + 600
+    try:
+        while not marker.exists():
+            assert proc.poll() is None, "ingest ended before reaching the second report"
+            assert time.time() < deadline, "ingest never reached the second report"
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    return home, index, src
+
+
+def test_sigkill_mid_ingest_shows_only_complete_reports(killed_index, reports: list[Path]) -> None:
+    home, index, src = killed_index
+    first, second, third = (p.name for p in reports)
+    raw = chroma_chunks_by_source(index)
+    assert raw.get(second, 0) > 0, "the kill was meant to land after report 2's chunks were written"
+    # Only report 1 is visible, with exactly its committed chunks.
+    assert listed(index, home) == {first: raw[first]}
+    qfile = home / "q.txt"
+    qfile.write_text("\n".join(q["question"] for q in make_corpus.load_questions(reports[0].parents[1])) + "\n")
+    out = cli(["search", "--queries", str(qfile), "--k", "10", "--index", str(index)], home)
+    assert out.returncode == 0, out.stderr
+    sources = {h["source"] for line in out.stdout.splitlines() for h in json.loads(line)["hits"]}
+    assert sources == {first}
+
+    # The next ingest finishes the job, with consistent chunk counts and no leftovers.
+    out = cli(["ingest", str(src), "--index", str(index), "--json"], home)
+    assert out.returncode == 0, out.stdout + out.stderr
+    status = {r["source"]: r["status"] for r in json.loads(out.stdout)["results"]}
+    assert status == {first: "unchanged", second: "added", third: "added"}
+    now = listed(index, home)
+    assert set(now) == {first, second, third}
+    assert chroma_chunks_by_source(index) == now
+    assert not list((index / "sources").glob(".*incoming"))
+
+
+def test_damaged_chroma_is_a_clear_error_and_reindex_rebuilds(killed_index, reports: list[Path]) -> None:
+    home, index, _ = killed_index
+    before = listed(index, home)
+    assert len(before) == 3
+    db = index / "chroma" / "chroma.sqlite3"
+    db.write_bytes(b"this is not a database " * 500)
+
+    for args in (["search", "planning for the safety of the child"], ["ingest", str(reports[0])]):
+        line = one_clean_line(cli([*args, "--index", str(index)], home))
+        assert str(index) in line and "damaged" in line and "yotassist reindex" in line
+
+    out = cli(["reindex", "--index", str(index), "--quiet"], home)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert listed(index, home) == before
+    assert chroma_chunks_by_source(index) == before
+    assert list(index.glob("chroma.damaged-*"))
+    out = cli(["search", "planning for the safety of the child", "--json", "--index", str(index)], home)
+    assert out.returncode == 0 and json.loads(out.stdout)["hits"], out.stderr
+
+
+def test_foreign_folder_is_refused_untouched(tmp_path: Path) -> None:
+    folder = tmp_path / "my-documents"
+    folder.mkdir()
+    (folder / "holiday.jpg").write_bytes(b"\xff\xd8\xff")
+    (folder / "notes.txt").write_text("shopping list")
+    before = sorted(p.name for p in folder.iterdir())
+    for args in (["reports"], ["search", "governance"], ["ingest", str(folder / "notes.txt")], ["reindex"]):
+        line = one_clean_line(cli([*args, "--index", str(folder)], tmp_path))
+        assert str(folder) in line and "not a yotassist index" in line
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_garbage_database_in_a_fresh_looking_folder(tmp_path: Path) -> None:
+    index = tmp_path / "idx"
+    (index / "chroma").mkdir(parents=True)
+    (index / "chroma" / "chroma.sqlite3").write_bytes(os.urandom(4096))
+    line = one_clean_line(cli(["search", "anything", "--index", str(index)], tmp_path))
+    assert str(index) in line and "reindex" in line
