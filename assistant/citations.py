@@ -23,7 +23,7 @@ from assistant.model import Citation
 from assistant.text import comparable, content_terms, looks_like_instruction, normalise, numbers, split_sentences
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-_MARKER_AFTER_END = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_MARKER_AFTER_END = re.compile(r"([.!?][\"'\u201d\u2019)\]]?)((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
 _LIST_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}")
 RATING_WORDS = ("Inadequate", "Requires improvement", "Outstanding", "Good")

@@ -8,6 +8,7 @@ gate (``assistant.citations``) still checks everything before it is shown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
@@ -232,6 +233,21 @@ def numeric(route: Route, lib: Library, index: Any) -> Draft:
     return d
 
 
+# Sections whose sentences describe the inspection, not the service.
+NOT_EVIDENCE = frozenset({"methodology", "inspection-data", "acknowledgements", "contents", "cover", "ratings"})
+_RATING_WORDS = re.compile(r"\b(outstanding|good|inadequate|requires improvement|rated|rating|ratings|best|worst)\b", re.I)
+
+
+_OOCD = re.compile(r"out[- ]of[- ]court|diversion|community resolution|caution", re.I)
+
+
+def _same_domain(s: Sentence, std: str | None) -> bool:
+    """For a court-disposal standard (2.x), out-of-court sentences from other sections are off topic."""
+    if not std or not std.startswith("2.") or s.section == std:
+        return True
+    return not _OOCD.search(s.text)
+
+
 # ----- comparative -----------------------------------------------------------------------------
 
 def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) -> Draft:
@@ -245,9 +261,10 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
     by_service: dict[str, list[Report]] = {}
     for r in reports:
         by_service.setdefault(r.service, []).append(r)
-    topic = route.topic or query
+    topic = _RATING_WORDS.sub(" ", route.topic or query)
     if std:
         ref = next((r for r in reports if r.framework), None)
+        topic = f"{topic} {_standard_title(ref, std)}"
         topic_label = f"{std} {_standard_title(ref, std)}"
     else:
         topic_label = topic
@@ -267,9 +284,16 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
         hit_sents = sentences_from_hits(hits, lib.lines_of)
         for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
             lexical = lexical_candidates(lib.sentences(r.source), topic)
-            mine = score_sentences(lib.drop_boilerplate(merge([s for s in hit_sents if s.source == r.source], lexical)),
-                                   topic, standard=std)
-            chosen = pick(mine, per_service, min_score=1.0, min_coverage=0.5)
+            pool = [s for s in lib.drop_boilerplate(merge([s for s in hit_sents if s.source == r.source], lexical))
+                    if s.section not in NOT_EVIDENCE and s.kind != "annex" and _same_domain(s, std)]
+            mine = score_sentences(pool, topic, standard=std)
+            rated_here = bool(std and (r.standards.get(std) or (std == "4.1" and r.resettlement)))
+            # A report that does not rate the standard (a screening letter) needs closer evidence.
+            chosen = pick(mine, per_service, min_score=1.0, min_coverage=0.45 if rated_here or not std else 0.65)
+            if std and not chosen and rated_here:
+                # Fall back to the standard's own findings: they are what its rating rests on.
+                own = [s for s in mine if s.section == std]
+                chosen = pick(own, per_service, min_score=0.5, min_coverage=0.25)
             if not chosen and not r.standards:
                 continue  # an unrated screening with nothing to say adds no row
             # rating cell

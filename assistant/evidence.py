@@ -148,6 +148,9 @@ def score_sentences(
         return []
     n = len(sentences)
     df = Counter(t for s in sentences for t in set(s.terms) if t in q_terms)
+    # A term no candidate contains (an abbreviation the reports spell out) cannot discriminate;
+    # leaving it in would only dilute every sentence's coverage.
+    q_terms = [t for t in q_terms if df[t] > 0] or q_terms
     weights = {t: (1.0 + math.log((n + 1) / (df[t] + 0.5))) * (0.35 if t in WEAK_TERMS else 1.0) for t in q_terms}
     total = sum(weights.values()) or 1.0
     for s in sentences:

@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     yourself yourselves s t don didn doesn isn wasn weren won may might must shall also its it's there's
     what's how's did does tell say said told show shows shown give given about regarding please report
     reports inspection inspectors inspector found find findings finding yot yots yos yjs yjss service
-    services team teams youth offending justice did fare how""".split()
+    services team teams youth offending justice did fare how many much""".split()
 )
 
 NUMBER_WORDS = {
