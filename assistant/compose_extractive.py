@@ -205,6 +205,15 @@ def numeric(route: Route, lib: Library, index: Any) -> Draft:
         d.say(phrase("numeric_unrated", service=name, year=year), trusted=True)
         return d
     q = route.question.lower()
+    asked_rating = next((r for r in ("Outstanding", "Requires improvement", "Inadequate", "Good") if r.lower() in q), None)
+    if not route.standards and (asked_rating or _ALL_STANDARDS.search(q)):
+        # "Which standards was Wigan rated Outstanding for?" / "What were Wigan's ratings?"
+        sids = [sid for sid, rating in report.standards.items() if asked_rating in (None, rating)]
+        if report.resettlement and asked_rating in (None, report.resettlement):
+            sids.append("4.1")
+        route = Route(**{**route.__dict__, "standards": sids})
+        if not sids:
+            d.say(f"No standard in the {name} ({year}) report is rated {asked_rating}.", trusted=True)
     wants_overall = not route.standards or any(w in q for w in ("overall", "score", "36", "total"))
     if wants_overall:
         f_over, f_score = overall_fact(report), score_fact(report)
@@ -223,7 +232,7 @@ def numeric(route: Route, lib: Library, index: Any) -> Draft:
                   + f" {d.cite_fact(f)}.")
         elif rating is None:
             d.say(f"The {name} ({year}) report gives no rating for standard {sid}.", trusted=True)
-        lines = _kq_lines(report, sid, d)
+        lines = _kq_lines(report, sid, d) if len(route.standards) <= 3 else []
         if lines:
             d.say(lines[0], trusted=True)
             for line in lines[1:]:
@@ -238,6 +247,7 @@ NOT_EVIDENCE = frozenset({"methodology", "inspection-data", "acknowledgements", 
 _RATING_WORDS = re.compile(r"\b(outstanding|good|inadequate|requires improvement|rated|rating|ratings|best|worst)\b", re.I)
 
 
+_ALL_STANDARDS = re.compile(r"\b(which|what|all|each|every|list)\b.{0,30}\b(standards|ratings|areas)\b|ratings table", re.I)
 _OOCD = re.compile(r"out[- ]of[- ]court|diversion|community resolution|caution", re.I)
 
 

@@ -139,9 +139,11 @@ def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None,
     target_rating, _ = _target_rating(lib, sid, target, kq)
     pool: list[tuple[Bullet, bool]] = []
     if target is not None:
+        # Drafting for an inspected service: its own published bullets are the evidence.
         pool += [(b, True) for b in bullets_for(target, sid, kind)]
-    for r in comparable_reports(lib, sid, kind, target, target_rating):
-        pool += [(b, False) for b in bullets_for(r, sid, kind)]
+    if not pool:
+        for r in comparable_reports(lib, sid, kind, target, target_rating):
+            pool += [(b, False) for b in bullets_for(r, sid, kind)]
     chosen: list[tuple[Bullet, bool]] = []
     for b, own in pool:
         terms = set(content_terms(b.text))
@@ -151,8 +153,10 @@ def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None,
         if len(chosen) >= max_bullets:
             break
     if not chosen:
-        # No published bullets: fall back to sentences of the standard's narrative with the right tone.
-        chosen_s = _narrative(lib, sid, kind, target, target_rating, max_bullets)
+        # No published bullets: fall back to sentences of the standard's narrative with the right tone
+        # (the service's own report only, when drafting for an inspected service that has that section).
+        chosen_s = _narrative(lib, sid, kind, target, target_rating, max_bullets,
+                              only_target=target is not None and target.section(sid) is not None)
         for s, r in chosen_s:
             p = s.passage(0)
             p.context = f"{r.service} {r.year} {s.section} {s.title}"
@@ -176,8 +180,10 @@ def _with_marker(text: str, marker: str) -> str:
 
 
 def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_rating: str | None,
-               k: int, query: str = "") -> list[tuple[Sentence, Report]]:
-    reports = ([target] if target is not None else []) + comparable_reports(lib, sid, kind, target, target_rating)
+               k: int, query: str = "", only_target: bool = False) -> list[tuple[Sentence, Report]]:
+    reports = ([target] if target is not None else [])
+    if not only_target:
+        reports += comparable_reports(lib, sid, kind, target, target_rating)
     out: list[tuple[Sentence, Report]] = []
     tone = _POSITIVE if kind == "strengths" else _NEGATIVE
     anti = _NEGATIVE if kind == "strengths" else None

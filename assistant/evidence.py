@@ -96,7 +96,7 @@ def sentences_from_lines(
         for pos, s in enumerate(split_sentences(body)):
             if looks_like_instruction(s):
                 continue  # addressed to a model, not evidence about a service
-            if not re.search(r"[.!?][\"'\u201d\u2019)]?$", s):
+            if not re.search(r"[.!?][\"'\u201d\u2019)*]{0,3}$", s):
                 continue  # cut off by a page break: not a quotable sentence
             if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (s[0].isupper() or s[0] in "\"'\u201c\u2018"):
                 continue

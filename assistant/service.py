@@ -162,6 +162,18 @@ class Assistant:
             parts.append(tail.text)
             yield ("token", tail.text)
         text = "".join(parts).strip()
+        if not text:
+            # Nothing the model wrote could be verified: show the extractive answer instead,
+            # and keep the model's sentences in ``unsupported`` so the reader sees what was held back.
+            work = self._compose(r)
+            verified = self._gate(work.passages, work.trusted).verify(work.text)
+            for line in verified.text.splitlines(keepends=True):
+                yield ("token", line)
+            ans = Answer(question=q, answer=verified.text, citations=verified.citations, mode="extractive",
+                         unsupported=tail.unsupported + verified.unsupported, kind=r.kind)
+            yield ("citations", ans.citations)
+            yield ("done", ans)
+            return
         ans = Answer(question=q, answer=text, citations=tail.citations, mode="llm",
                      unsupported=tail.unsupported, kind=r.kind)
         yield ("citations", ans.citations)

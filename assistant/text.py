@@ -14,7 +14,7 @@ _WS = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f]+")
 # Sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and
 # an upper-case letter, digit, quote or bracket. Abbreviations below are protected.
-_SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]?\s+(?=[A-Z0-9\"'\u201c\u2018(\[])")
+_SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]*]{0,3}\s+(?=[A-Z0-9\"'\u201c\u2018(\[])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|No|St|vs|cf|approx)\.$", re.I)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/'][a-z0-9]+)*")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
