@@ -75,6 +75,8 @@ class Assistant:
         return route(question, self.lib.services(), _history_questions(history))
 
     def _compose(self, r: Route) -> cx.Draft:
+        if r.kind == "drafting":
+            return self._compose_drafting(r)
         if r.kind == "methodology":
             return cx.methodology(r, self.lib, self.index)
         if r.kind == "numeric":
@@ -82,6 +84,32 @@ class Assistant:
         if r.kind == "comparative":
             return cx.comparative(r, self.lib, self.index)
         return cx.lookup(r, self.lib, self.index)
+
+    def _compose_drafting(self, r: Route) -> cx.Draft:
+        """'Draft the strengths and areas for improvement for 2.2 Planning' typed as a question:
+        the drafting composers, one headed block per kind asked for."""
+        if not r.standards:
+            return cx.lookup(r, self.lib, self.index)
+        q = r.question.lower()
+        kinds = [k for k, cue in (("strengths", r"strength"), ("improvements", r"improvement|weakness|afi"),
+                                  ("findings", r"finding")) if re.search(cue, q)] or ["strengths"]
+        service = r.services[0] if r.services else None
+        sid = r.standards[0]
+        out = cx.Draft()
+        heads = {"strengths": "Strengths", "improvements": "Areas for improvement", "findings": "Findings"}
+        for kind in kinds:
+            if kind == "findings":
+                work, _ = draft_findings(self.lib, sid, service)
+            else:
+                work, _ = draft_bullets(self.lib, sid, kind, service)
+            title = f"**{sid} {heads[kind]}**" + (f" ({service})" if service else "")
+            out.say(title, trusted=True)
+            mapping = {p.n: out.cite(p) for p in work.passages}
+            for line in work.lines:
+                out.say(re.sub(r"\[(\d+)\]", lambda m: mapping.get(int(m.group(1)), ""), line))
+            out.trusted.extend(work.trusted)
+            out.say("")
+        return out
 
     # ----- ask -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Any] | None = None, mode: Mode | None = None) -> Answer:

@@ -7,6 +7,7 @@ copied here. Every answer's citations are re-verified against the source lines."
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -246,3 +247,12 @@ def test_cli_draft(index_dir, tmp_path):
         bad = run_cli("draft", *args, index_dir=index_dir)
         assert bad.returncode == 2, (args, bad.stdout, bad.stderr)
         assert bad.stderr.startswith("yotassist: error:") and len(bad.stderr.splitlines()) == 1
+
+
+def test_drafting_asked_as_a_question(assistant):
+    ans = assistant.ask("Draft the strengths and areas for improvement for 2.2 Planning")
+    assert ans.kind == "drafting"
+    valid(assistant, ans)
+    assert "2.2 Strengths" in ans.answer and "2.2 Areas for improvement" in ans.answer
+    bullets = [ln for ln in ans.answer.splitlines() if ln.startswith("- ")]
+    assert len(bullets) >= 4 and all(re.search(r"\[\d+\]", b) for b in bullets)
