@@ -1,0 +1,80 @@
+"""The fast ONNX int8 embedder: made locally once, reused, close to torch, wired into the embedder seam."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "The management board meets every month and statutory partners attend at a senior level.",
+    "Planning to keep the child safe lacked contingency arrangements in several cases.",
+    "Children diverted by the joint decision-making panel can join a sailing programme.",
+    "Resettlement: accommodation is agreed well before release.",
+    "oocd jdm panel",
+    "x",
+]
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    return tmp_path_factory.mktemp("models")
+
+
+def test_export_once_then_reuse_and_agree_with_torch(models, monkeypatch) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    from index import embed_onnx
+    from yotassist.settings import EmbeddingSettings
+
+    settings = EmbeddingSettings()
+    model = embed_onnx.load_onnx_int8_model(settings, cache_dir=models)
+    folder = embed_onnx.ensure_onnx_export(str(settings.model), models)
+    int8 = folder / embed_onnx.INT8_FILE
+    assert int8.is_file() and (folder / embed_onnx.FP32_FILE).is_file()
+    # really quantised: the weight matrices shrink 4x (the fp32 token-embedding table, ~47 MB, stays)
+    assert int8.stat().st_size < 0.75 * (folder / embed_onnx.FP32_FILE).stat().st_size
+    stamp = int8.stat().st_mtime_ns
+
+    calls = []
+    monkeypatch.setattr(embed_onnx, "_export", lambda *a: calls.append(a))
+    embed_onnx.load_onnx_int8_model(settings, cache_dir=models)
+    assert calls == [] and int8.stat().st_mtime_ns == stamp  # reused, not re-exported
+
+    fast = embed_onnx.encode_sorted(model, TEXTS, 16)
+    torch = SentenceTransformer(str(settings.model), device="cpu").encode(TEXTS, normalize_embeddings=True)
+    assert fast.shape == (len(TEXTS), 384) and fast.dtype == np.float32
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
+    cos = (fast * torch).sum(axis=1)
+    assert cos.min() > 0.97 and cos.mean() > 0.985, cos
+    # Sorting by length inside must not change which vector belongs to which text.
+    assert np.allclose(embed_onnx.encode_sorted(model, TEXTS[::-1], 16)[::-1], fast, atol=1e-5)
+    # Nearest neighbours agree with torch on this small set.
+    assert (np.argsort(-(fast @ fast.T), axis=1)[:, 1] == np.argsort(-(torch @ torch.T), axis=1)[:, 1]).all()
+
+
+def test_half_made_export_is_replaced(models) -> None:
+    from index import embed_onnx
+    from yotassist.settings import EmbeddingSettings
+
+    src = str(EmbeddingSettings().model)
+    folder = embed_onnx.ensure_onnx_export(src, models)
+    (folder / embed_onnx._READY).unlink()  # as if a run was killed before finishing
+    (folder / embed_onnx.INT8_FILE).write_bytes(b"truncated")
+    again = embed_onnx.ensure_onnx_export(src, models)
+    assert again == folder and (folder / embed_onnx._READY).is_file()
+    assert (folder / embed_onnx.INT8_FILE).stat().st_size > 1_000_000
+
+
+def test_backend_seam_uses_the_fast_path(models, monkeypatch) -> None:
+    monkeypatch.setenv("YOTASSIST_MODELS_DIR", str(models))
+    from index.embedder import CachedEmbedder
+    from yotassist.settings import EmbeddingSettings
+
+    emb = CachedEmbedder(EmbeddingSettings(backend="onnx-int8"), None)
+    assert emb.encoder.model_id.endswith(":onnx-int8")
+    vecs = emb.embed_documents(TEXTS)
+    assert vecs.shape == (len(TEXTS), 384)
+    q = emb.embed_query("joint decision-making panel diversion")
+    assert int(np.argmax(vecs @ q)) == 2
