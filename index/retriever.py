@@ -90,6 +90,10 @@ def boost(score: float, chunk: Chunk, plan: QueryPlan, numeric: bool) -> float:
     return score * factor
 
 
+def _is_summary(chunk: Chunk) -> bool:
+    return chunk.kind == "domain" or chunk.section in SUMMARY_SECTIONS
+
+
 def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ratio: float,
               scores: dict[int, float]) -> list[int]:
     """Round-robin the best hits per service (up to ``per_source`` each) before the global order.
@@ -105,6 +109,15 @@ def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ra
         by_source.setdefault(corpus.chunks[i].service or corpus.chunks[i].source, []).append(i)
     eligible = [s for s, items in by_source.items() if scores[items[0]] >= min_ratio * best]
     eligible.sort(key=lambda s: -scores[by_source[s][0]])
+    # Within a service, prefer a standard's own section over a summary restating it when it
+    # scores nearly as well (the design's "cite the standard, not the foreword" rule).
+    for s in eligible:
+        items = by_source[s]
+        top = scores[items[0]]
+        own = [i for i in items if not _is_summary(corpus.chunks[i])]
+        if own and own[0] != items[0] and _is_summary(corpus.chunks[items[0]]) and scores[own[0]] >= 0.85 * top:
+            items.remove(own[0])
+            items.insert(0, own[0])
     picked: list[int] = []
     for round_ in range(per_source):
         for s in eligible:
