@@ -79,7 +79,7 @@ def _standard_title(report: Report | None, sid: str) -> str:
     if report is not None and report.standard_titles.get(sid):
         return report.standard_titles[sid]
     fw = (report.framework if report is not None else None) or "2021"
-    rule = get_rules(fw).standard(sid)
+    rule = get_rules(fw).standard(sid) or get_rules("2021").standard(sid)
     return rule.title if rule else sid
 
 
@@ -109,18 +109,76 @@ def _sentence_line(s: Sentence, lib: Library, d: Draft, with_label: bool) -> str
 
 # ----- lookup -------------------------------------------------------------------------------------
 
+_BULLETS_Q = re.compile(r"\b(strengths?|areas? (?:for|of|requiring) improvement|improvements?|weakness(?:es)?|afis?)\b", re.I)
+
+
+def bullet_lookup(route: Route, lib: Library, report: Report, std: str | None, max_bullets: int = 8) -> Draft | None:
+    """'What were the areas for improvement in Kirklees resettlement?': the report's own published
+    strengths / improvement bullets (for the standard when one is named), each cited to its line."""
+    from assistant.drafting import bullets_for
+
+    q = route.question.lower()
+    kinds = []
+    if re.search(r"strength", q):
+        kinds.append("strengths")
+    if re.search(r"improvement|weakness|afi", q):
+        kinds.append("improvements")
+    if not kinds:
+        return None
+    d = Draft()
+    heads = {"strengths": "Strengths", "improvements": "Areas for improvement"}
+    for kind in kinds:
+        domain = "3" if _OOCD.search(q) else ("2" if re.search(r"\bcourt\b", q) else None)
+        if std:
+            bullets = bullets_for(report, std, kind)
+        elif domain:
+            bullets = []
+            for sid in [f"{domain}.{i}" for i in range(1, 5)]:
+                bullets += [b for b in bullets_for(report, sid, kind) if b.text not in {x.text for x in bullets}]
+        else:
+            attr = "strengths" if kind == "strengths" else "improvements"
+            from assistant.drafting import Bullet, _bullet_line
+
+            bullets = []
+            for sec in report.sections:
+                for b in getattr(sec, attr):
+                    ln = _bullet_line(report, sec, b)
+                    if ln:
+                        bullets.append(Bullet(b, report, sec, ln))
+        if not bullets:
+            continue
+        where = f" for {std} {_standard_title(report, std)}" if std else ""
+        d.say(f"**{heads[kind]}{where} in the {label(report)} report**", trusted=True)
+        for b in bullets[:max_bullets]:
+            d.say(_sentence_line(b.sentence(), lib, d, with_label=False))
+        d.say("")
+    return d if d.passages else None
+
+
 def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     d = Draft()
     query = route.expanded or route.text
     services = route.services[:1]
     svc = services[0] if services else None
     std = route.standards[0] if route.standards else None
+    years = [y for y in range(2000, 2100) if str(y) in route.question]
+    rep = lib.main_report(svc, years) if svc else None
+    if rep is not None and std and rep.framework and get_rules(rep.framework).standard(std) is None:
+        # e.g. resettlement (4.1) asked of a report inspected under the 2018 framework
+        d.say(f"The {label(rep)} report was inspected under the {rep.framework} framework, which has no standard {std}.",
+              trusted=True)
+        return d
+    if svc and _BULLETS_Q.search(route.question):
+        got = bullet_lookup(route, lib, rep, std) if rep is not None else None
+        if got is not None:
+            return got
     hits = _search(index, query, 10, service=svc) if svc else _search(index, query, 10)
     topic = route.topic or query
     scope = [r for r in lib.reports if (svc is None or r.service == svc)]
     lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
-    sents = score_sentences(lib.drop_boilerplate(merge(sentences_from_hits(hits, lib.lines_of), lexical)), topic,
-                            standard=std)
+    pool = [s for s in lib.drop_boilerplate(merge(sentences_from_hits(hits, lib.lines_of), lexical))
+            if _same_domain(s, std)]
+    sents = score_sentences(pool, topic, standard=std, stats=lib.term_stats(), section_bonus=3.0 if std else 1.5)
     years = [y for y in range(2000, 2100) if str(y) in route.question]
     if years:
         sents = [s for s in sents if (s.published or "")[:4] in {str(y) for y in years}] or sents
@@ -134,11 +192,25 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
         r = lib.get(chosen[0].source)
         if r is not None and r.service:
             d.say(phrase("lookup_intro", service=r.service, year=r.year or "undated"), trusted=True)
+            if std and svc and _explicit_standard(route, std):
+                f = standard_rating_fact(r, std)
+                rating = r.standards.get(std) or (r.resettlement if std == "4.1" else None)
+                if f is not None and rating:
+                    title = _standard_title(r, std)
+                    d.say("- " + phrase("numeric_standard", service=r.service, year=r.year or "undated", rating=rating,
+                                        sid=std, title=title) + f" {d.cite_fact(f)}.")
     # Keep report order (by source, then line) so the answer reads like the report.
     chosen.sort(key=lambda s: (s.source, s.line, s.index))
     for s in chosen:
         d.say(_sentence_line(s, lib, d, with_label=len(sources) > 1))
     return d
+
+
+def _explicit_standard(route: Route, std: str) -> bool:
+    """The question itself names the standard (by number or a standard's name), not just a topic word."""
+    q = route.text.lower()
+    return std in q or bool(re.search(r"\b(planning|assessment|reviewing|implementation|delivery|joint working|"
+                                      r"governance|leadership|partnerships|facilities|resettlement|staff)\b", q))
 
 
 def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], limit: int) -> list[Sentence]:
@@ -273,7 +345,8 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
         by_service.setdefault(r.service, []).append(r)
     topic = _RATING_WORDS.sub(" ", route.topic or query)
     if std:
-        ref = next((r for r in reports if r.framework), None)
+        ref = next((r for r in reports if r.framework and (std in r.standards or (std == "4.1" and r.resettlement))),
+                   next((r for r in reports if r.framework), None))
         topic = f"{topic} {_standard_title(ref, std)}"
         topic_label = f"{std} {_standard_title(ref, std)}"
     else:
@@ -296,7 +369,7 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
             lexical = lexical_candidates(lib.sentences(r.source), topic)
             pool = [s for s in lib.drop_boilerplate(merge([s for s in hit_sents if s.source == r.source], lexical))
                     if s.section not in NOT_EVIDENCE and s.kind != "annex" and _same_domain(s, std)]
-            mine = score_sentences(pool, topic, standard=std)
+            mine = score_sentences(pool, topic, standard=std, stats=lib.term_stats())
             rated_here = bool(std and (r.standards.get(std) or (std == "4.1" and r.resettlement)))
             # A report that does not rate the standard (a screening letter) needs closer evidence.
             chosen = pick(mine, per_service, min_score=1.0, min_coverage=0.45 if rated_here or not std else 0.65)
@@ -333,7 +406,7 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
             d.say(f"| {label(r)} | {rating_cell} | {kq_cell} | {evidence} |")
     d.say("")
     if ratings_seen and std:
-        title = _standard_title(next((r for r in reports if r.framework), None), std)
+        title = _standard_title(ref, std)
         parts = []
         for rating in ("Outstanding", "Good", "Requires improvement", "Inadequate"):
             if rating in ratings_seen:

@@ -137,7 +137,8 @@ def sentences_from_hits(hits: Iterable, report_lines=None) -> list[Sentence]:
 
 
 def score_sentences(
-    sentences: list[Sentence], query: str, *, standard: str | None = None, prefer_kinds: Sequence[str] = ("standard",)
+    sentences: list[Sentence], query: str, *, standard: str | None = None, prefer_kinds: Sequence[str] = ("standard",),
+    stats: tuple[dict[str, int], int] | None = None, section_bonus: float = 1.5,
 ) -> list[Sentence]:
     """Score by IDF-weighted query-term overlap, with small boosts for the standard's own section
     and the retriever's rank; returns the list sorted best first."""
@@ -151,7 +152,9 @@ def score_sentences(
     # A term no candidate contains (an abbreviation the reports spell out) cannot discriminate;
     # leaving it in would only dilute every sentence's coverage.
     q_terms = [t for t in q_terms if df[t] > 0] or q_terms
-    weights = {t: (1.0 + math.log((n + 1) / (df[t] + 0.5))) * (0.35 if t in WEAK_TERMS else 1.0) for t in q_terms}
+    gdf, gn = stats if stats is not None else (df, n)
+    weights = {t: (1.0 + math.log((gn + 1) / (gdf.get(t, df[t]) + 0.5))) * (0.35 if t in WEAK_TERMS else 1.0)
+               for t in q_terms}
     total = sum(weights.values()) or 1.0
     for s in sentences:
         overlap = 0.0
@@ -169,7 +172,7 @@ def score_sentences(
         length_factor = 1.0 if 60 <= length <= 420 else 0.75
         bonus = 0.0
         if standard and s.section == standard:
-            bonus += 1.5
+            bonus += section_bonus
         if s.kind in prefer_kinds:
             bonus += 0.3
         bonus += 0.6 / (1 + s.hit_rank)

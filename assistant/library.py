@@ -132,6 +132,24 @@ class Library:
         self.__dict__["_boiler"] = (self._sig, out)
         return out
 
+    def term_stats(self) -> tuple[dict[str, int], int]:
+        """Document frequency of every term over all sentences of all reports, and their number:
+        IDF from the whole library, so a term rare among candidates is not over-weighted."""
+        self.refresh()
+        cached = self.__dict__.get("_df")
+        if cached and cached[0] == self._sig:
+            return cached[1], cached[2]
+        from collections import Counter
+
+        df: Counter[str] = Counter()
+        n = 0
+        for r in self._reports.values():
+            for s in self._raw_sentences(r.source):
+                df.update(s.terms)
+                n += 1
+        self.__dict__["_df"] = (self._sig, dict(df), n)
+        return dict(df), n
+
     def sentences(self, source: str) -> list:
         """Every evidence sentence of a report (boilerplate removed), fresh copies to score."""
         from dataclasses import replace

@@ -32,6 +32,9 @@ _NUMERIC = re.compile(
 # Figures words that mean "from the structured data" only when a standard is named.
 _NUMERIC_WEAK = re.compile(r"\b(percent(?:age)?s?|per cent|how many|proportion|figures?)\b|%", re.I)
 _DRAFT = re.compile(r"^\s*(?:please\s+)?(?:draft|write|prepare)\b.*\b(strengths?|areas? for improvement|improvements?|findings?)\b", re.I)
+_STRONG_COMPARATIVE = re.compile(
+    r"\b(compar\w*|other (?:yots?|yoss?|yjss?|services?|areas|teams|reports|inspections)|across|versus|vs|each|every|"
+    r"all (?:the )?(?:services|yots|reports)|which (?:services?|yots?|reports?)|similar|differ\w*)\b", re.I)
 _FOLLOW_UP_START = re.compile(r"^\s*(?:and|what about|how about|and what about|what of|same for|and for|and in|now|also)\b", re.I)
 _FILLER = frozenset({"and", "what", "about", "how", "same", "for", "in", "now", "also", "then", "there",
                      "them", "they", "it", "that", "those", "this", "one", "ones", "case", "do", "did",
@@ -92,7 +95,8 @@ def classify(question: str, plan) -> Kind:
         return "drafting"
     if _METHODOLOGY.search(question) and not plan.services:
         return "methodology"
-    if plan.is_comparative or len(plan.services) > 1:
+    if len(plan.services) > 1 or (plan.is_comparative and (not plan.services or _STRONG_COMPARATIVE.search(question))):
+        # One named service plus a loose cue ("the areas for improvement in Kirklees") is not a comparison.
         return "comparative"
     if plan.services and (_NUMERIC.search(question) or (_NUMERIC_WEAK.search(question) and plan.standards)):
         return "numeric"

@@ -78,7 +78,7 @@ def stem(word: str) -> str:
     w = word
     for suf in ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ments", "ment", "ed", "es", "s", "ly"):
         if len(w) > len(suf) + 2 and w.endswith(suf):
-            w = w[: -len(suf)]
+            w = w[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")  # policies -> policy, not police
             break
     if len(w) > 3 and w.endswith("e"):
         w = w[:-1]  # save/saving, police/policing
