@@ -122,7 +122,7 @@ class CitationGate:
         lines_of: LinesOf,
         *,
         trusted: Iterable[str] = (),
-        min_overlap: float = 0.4,
+        min_overlap: float = 0.6,
         page_of: Callable[[str, int], int | None] | None = None,
     ) -> None:
         self.passages = {p.n: p for p in passages}
@@ -163,13 +163,14 @@ class CitationGate:
                     out.append((s, ln, ln))
         return out
 
-    def _support_text(self, p: Passage) -> str:
-        """What a passage can support: its sentences minus any addressed to a model, plus context."""
+    def _support_body(self, p: Passage) -> str:
+        """What a passage can support: its sentences, minus any addressed to a model."""
         if p.quote:
-            body = "" if looks_like_instruction(p.quote) else p.quote
-        else:
-            body = " ".join(q for q, _, _ in self._candidate_quotes(p))
-        return f"{body}\n{p.context}"
+            return "" if looks_like_instruction(p.quote) else p.quote
+        return " ".join(q for q, _, _ in self._candidate_quotes(p))
+
+    def _support_text(self, p: Passage) -> str:
+        return f"{self._support_body(p)}\n{p.context}"
 
     def _best_quote(self, p: Passage, claim_terms: set[str]) -> tuple[str, int, int] | None:
         lines = self._lines(p.source)
@@ -206,13 +207,18 @@ class CitationGate:
         return self._key_to_n[key]
 
     # ----- support test ----------------------------------------------------------------
-    def _supported(self, claim: str, texts: list[str]) -> bool:
-        support = "\n".join(texts)
-        claim_terms = _word_terms(claim)
-        if claim_terms:
-            sup_terms = set(content_terms(support))
-            overlap = len(claim_terms & sup_terms) / len(claim_terms)
-            if overlap < self.min_overlap:
+    def _supported(self, claim: str, passages: Sequence[Passage]) -> bool:
+        """Lexical support: the claim's content words (beyond who/when/which section, which the
+        passage context may supply) mostly appear in the cited text; every number appears there (or
+        is a percentage of printed counts); every rating word appears there."""
+        body = "\n".join(self._support_body(p) for p in passages)
+        context = " ".join(p.context for p in passages)
+        support = f"{body}\n{context}"
+        body_terms = set(content_terms(body))
+        core = _word_terms(claim) - (set(content_terms(context)) - body_terms)
+        if core:
+            hit = len(core & body_terms)
+            if hit / len(core) < self.min_overlap or (len(core) <= 2 and hit < len(core)):
                 return False
         sup_numbers = numbers(support)
         ints = sorted({int(float(x)) for x in sup_numbers if x.replace(".", "", 1).isdigit()})
@@ -264,7 +270,7 @@ class CitationGate:
         claim_nums = numbers(claim)
         keep = [p for s, p in scored
                 if s > 0 or s == best or (claim_nums & numbers(self._support_text(p)))]
-        if not self._supported(claim, [self._support_text(p) for p in keep]):
+        if not self._supported(claim, keep):
             self.unsupported.append(claim)
             return None
         mapping: dict[int, int] = {}

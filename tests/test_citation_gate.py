@@ -131,3 +131,32 @@ def test_streaming_in_any_chunking_equals_whole_verification(cuts):
     assert " ".join(streamed.split()) == " ".join(whole.text.split())
     assert [c.quote for c in tail.citations] == [c.quote for c in whole.citations]
     assert tail.unsupported == whole.unsupported == ["The panel abolished all courts."]
+
+
+def test_naming_the_service_is_not_support_for_a_fabricated_claim():
+    # The passage context (service, year, section) lets a sentence name who and when, but the
+    # claim itself must be in the cited text: one shared word ("court") is not enough.
+    p = Passage(n=1, source="fict.txt", service="Fictown", section="3.4", title="Joint working", line_start=6,
+                line_end=6, text=LINES[5], context="Fictown 2024 3.4 Joint working")
+    v = CitationGate([p], lines_of).verify("Fictown abolished its youth court panel [1].")
+    assert v.unsupported == ["Fictown abolished its youth court panel."] and not v.citations
+    ok = CitationGate([p], lines_of).verify("In Fictown (2024), joint working with the police was strong [1].")
+    assert ok.unsupported == [] and ok.citations[0].quote == LINES[5]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([
+    "Planning to keep other people safe was weak", "Joint working with the police was strong",
+    "The panel met every week", "Every service was rated Outstanding", "Contingency plans were missing",
+    "Fictown closed all its offices in 1999", "2.2 Planning Requires improvement",
+]), st.lists(st.integers(min_value=0, max_value=9), max_size=3)), max_size=6))
+def test_whatever_the_text_every_shown_citation_is_verbatim_and_every_marker_backed(units):
+    import re
+
+    ps = [passage(1, 5, 5), passage(2, 6, 6), passage(3, 2, 3, context="Fictown ratings"), passage(4, 2, 6)]
+    text = " ".join(s + "".join(f"[{n}]" for n in ns) + "." for s, ns in units)
+    v = CitationGate(ps, lines_of).verify(text)
+    assert all(recheck(v.citations, lines_of))
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", v.text)} == {c.n for c in v.citations}
+    assert [c.n for c in v.citations] == list(range(1, len(v.citations) + 1))
+    assert "Outstanding" not in v.text and "1999" not in v.text
