@@ -127,14 +127,13 @@ def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ra
             if round_ < len(items):
                 picked.append(items[round_])
     chosen = set(picked)
-    picked.sort(key=lambda i: -scores[i])
     for i in ranked:
         if len(picked) >= k:
             break
         if i not in chosen:
             picked.append(i)
             chosen.add(i)
-    return picked[:k]
+    return sorted(picked[:k], key=lambda i: -scores[i])
 
 
 def to_hit(chunk: Chunk, score: float) -> Hit:
