@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from assistant.citations import Passage
-from assistant.text import comparable, content_terms, jaccard, looks_like_instruction, normalise, split_sentences
+from assistant.text import comparable, content_terms, jaccard, looks_like_instruction, normalise, split_sentences, stem
 
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
 _TABLEISH = re.compile(r"\t|\s{3,}|^\W*$")
@@ -151,16 +151,25 @@ def score_sentences(
     df = Counter(t for s in sentences for t in set(s.terms) if t in q_terms)
     # A term no candidate contains (an abbreviation the reports spell out) cannot discriminate;
     # leaving it in would only dilute every sentence's coverage.
+    groups = _concept_groups(q_terms)  # before dropping: the abbreviation may be absent here
+    all_terms = list(q_terms)
     q_terms = [t for t in q_terms if df[t] > 0] or q_terms
     gdf, gn = stats if stats is not None else (df, n)
     weights = {t: (1.0 + math.log((gn + 1) / (gdf.get(t, df[t]) + 0.5))) * (0.35 if t in WEAK_TERMS else 1.0)
-               for t in q_terms}
-    total = sum(weights.values()) or 1.0
+               for t in all_terms}
+    grouped = {t for g in groups for t in g}
+    singles = [t for t in q_terms if t not in grouped]
+    total = (sum(weights[t] for t in singles) + sum(max(weights[t] for t in g) for g in groups)) or 1.0
     for s in sentences:
         overlap = 0.0
-        for t in q_terms:
+        for t in singles:
             if t in s.terms:
                 overlap += weights[t]
+        for g in groups:
+            # an abbreviation and its spelled-out form are one concept: either counts, once
+            abbr, rest = g[0], g[1:]
+            if abbr in s.terms or (rest and sum(t in s.terms for t in rest) >= max(1, (2 * len(rest) + 2) // 3)):
+                overlap += max(weights[t] for t in g)
         s.coverage = overlap / total
         # Phrase bonus: consecutive query terms appearing together in the sentence.
         low = comparable(s.text)
@@ -178,6 +187,25 @@ def score_sentences(
         bonus += 0.6 / (1 + s.hit_rank)
         s.score = overlap * length_factor + (bonus if overlap > 0 else 0.0)
     return sorted(sentences, key=lambda s: (-s.score, s.source, s.line))
+
+
+def _concept_groups(q_terms: Sequence[str]) -> list[list[str]]:
+    """[abbreviation, expansion terms...] for each abbreviation in the query whose expansion is
+    also there (the router adds it): ``index.query.ABBREVIATIONS`` is the shared vocabulary."""
+    try:
+        from index.query import ABBREVIATIONS
+    except Exception:  # pragma: no cover - index package absent
+        return []
+    present = set(q_terms)
+    out: list[list[str]] = []
+    for abbr, full in ABBREVIATIONS.items():
+        a = stem(abbr)
+        if a not in present:
+            continue
+        rest = [t for t in dict.fromkeys(content_terms(full)) if t in present and t != a]
+        if rest:
+            out.append([a] + rest)
+    return out
 
 
 def pick(sentences: Sequence[Sentence], k: int, *, min_score: float = 0.5, max_sim: float = 0.55,
