@@ -323,11 +323,19 @@ _ALL_STANDARDS = re.compile(r"\b(which|what|all|each|every|list)\b.{0,30}\b(stan
 _OOCD = re.compile(r"out[- ]of[- ]court|diversion|community resolution|caution", re.I)
 
 
+_COURT = re.compile(r"(?<!of-)(?<!of )\bcourt (?:disposal|order|case|work)s?\b|\bpost-court\b|\bstatutory orders?\b", re.I)
+
+
 def _same_domain(s: Sentence, std: str | None) -> bool:
-    """For a court-disposal standard (2.x), out-of-court sentences from other sections are off topic."""
-    if not std or not std.startswith("2.") or s.section == std:
+    """For a court-disposal standard (2.x), out-of-court sentences from other sections are off topic,
+    and court-disposal sentences for an out-of-court standard (3.x)."""
+    if not std or s.section == std:
         return True
-    return not _OOCD.search(s.text)
+    if std.startswith("2."):
+        return not _OOCD.search(s.text)
+    if std.startswith("3."):
+        return not (_COURT.search(s.text) and not _OOCD.search(s.text))
+    return True
 
 
 # ----- comparative -----------------------------------------------------------------------------

@@ -160,15 +160,23 @@ def score_sentences(
     grouped = {t for g in groups for t in g}
     singles = [t for t in q_terms if t not in grouped]
     total = (sum(weights[t] for t in singles) + sum(max(weights[t] for t in g) for g in groups)) or 1.0
+    implied: set[str] = set()
+    if standard:
+        # A sentence in the standard's own section is about that standard: the words that name
+        # it ("out-of-court", "planning") are implied even when the sentence does not repeat them.
+        domain = " out-of-court disposal oocd" if standard.startswith("3.") else (" court" if standard.startswith("2.") else "")
+        title = next((x.title for x in sentences if x.section == standard), "")
+        implied = set(content_terms(title + domain))
     for s in sentences:
+        terms = s.terms | implied if (standard and s.section == standard) else s.terms
         overlap = 0.0
         for t in singles:
-            if t in s.terms:
+            if t in terms:
                 overlap += weights[t]
         for g in groups:
             # an abbreviation and its spelled-out form are one concept: either counts, once
             abbr, rest = g[0], g[1:]
-            if abbr in s.terms or (rest and sum(t in s.terms for t in rest) >= max(1, (2 * len(rest) + 2) // 3)):
+            if abbr in terms or (rest and sum(t in terms for t in rest) >= max(1, (2 * len(rest) + 2) // 3)):
                 overlap += max(weights[t] for t in g)
         s.coverage = overlap / total
         # Phrase bonus: consecutive query terms appearing together in the sentence.
