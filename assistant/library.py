@@ -60,7 +60,15 @@ class Library:
         self._reports: dict[str, Report] = {}
         self._sig: tuple | None = None
 
-    def refresh(self) -> None:
+    def refresh(self, force: bool = False) -> None:
+        """Re-read the index's report list (at most every couple of seconds unless forced): one
+        question touches the library dozens of times, the list changes only on ingest."""
+        import time
+
+        now = time.monotonic()
+        if not force and self._sig is not None and now - self.__dict__.get("_checked", 0.0) < 2.0:
+            return
+        self.__dict__["_checked"] = now
         summaries = self.index.reports()
         sig = tuple(sorted((s.source, s.sha256) for s in summaries))
         if sig == self._sig:
@@ -155,7 +163,11 @@ class Library:
         from dataclasses import replace
 
         boiler = self.boilerplate()
-        return [replace(s) for s in self._raw_sentences(source) if comparable(s.text) not in boiler]
+        cache = self.__dict__.setdefault("_kept", {})
+        key = (source, self._sig)
+        if key not in cache:
+            cache[key] = [s for s in self._raw_sentences(source) if comparable(s.text) not in boiler]
+        return [replace(s) for s in cache[key]]
 
     def drop_boilerplate(self, sentences: list) -> list:
         boiler = self.boilerplate()

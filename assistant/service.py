@@ -124,6 +124,7 @@ class Assistant:
                    mode: Mode | None = None) -> Iterator[tuple[str, Any]]:
         """Events: ("route", kind), ("token", text)..., ("citations", [Citation]), ("done", Answer)."""
         q = self._check_question(question)
+        self.lib.refresh(force=True)
         r = self.route(q, history)
         yield ("route", r.kind)
         mode = mode or self.mode
@@ -215,6 +216,7 @@ class Assistant:
             raise ValueError(f"bad standard {standard!r}: expected an id like 2.2 or 3.4")
         if kind not in KINDS:
             raise ValueError(f"bad kind {kind!r}: expected one of {', '.join(KINDS)}")
+        self.lib.refresh(force=True)
         if service:
             known = self.lib.services()
             match = next((s for s in known if s.lower() == service.strip().lower()), None)
