@@ -118,14 +118,13 @@ def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ra
         if own and own[0] != items[0] and _is_summary(corpus.chunks[items[0]]) and scores[own[0]] >= 0.85 * top:
             items.remove(own[0])
             items.insert(0, own[0])
+    # Each round (best per service, then second best...) in score order, rounds kept in sequence:
+    # any prefix of the result is itself as diversified as it can be (callers may truncate).
     picked: list[int] = []
     for round_ in range(per_source):
-        for s in eligible:
-            if len(picked) >= k:
-                break
-            items = by_source[s]
-            if round_ < len(items):
-                picked.append(items[round_])
+        this_round = [by_source[s][round_] for s in eligible if round_ < len(by_source[s])]
+        picked.extend(sorted(this_round, key=lambda i: -scores[i]))
+    picked = picked[:k]
     chosen = set(picked)
     for i in ranked:
         if len(picked) >= k:
@@ -133,7 +132,7 @@ def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ra
         if i not in chosen:
             picked.append(i)
             chosen.add(i)
-    return sorted(picked[:k], key=lambda i: -scores[i])
+    return picked[:k]
 
 
 def to_hit(chunk: Chunk, score: float) -> Hit:
