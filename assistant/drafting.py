@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
 
-from assistant import prompts
 from assistant.compose_extractive import Draft as Work, _standard_title, phrase
 from assistant.evidence import Sentence, pick, score_sentences, sentences_from_lines
 from assistant.library import Library, label, standard_rating_fact
 from assistant.rating_rules import RATINGS, get_rules
-from assistant.text import comparable, content_terms, jaccard, normalise, split_sentences
+from assistant.text import comparable, content_terms, jaccard, split_sentences
 from ingest.model import Report, Section
 
 # Words that tie a domain-level bullet to one standard of that domain.

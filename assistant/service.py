@@ -14,7 +14,6 @@ from typing import Any, Iterator, Literal, Sequence
 from assistant import compose_extractive as cx
 from assistant.citations import CitationGate, Passage
 from assistant.drafting import draft_bullets, draft_findings
-from assistant.evidence import score_sentences, sentences_from_hits
 from assistant.library import Library, context_of
 from assistant.model import Answer, Draft
 from assistant.router import Route, route
