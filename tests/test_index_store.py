@@ -249,3 +249,15 @@ def test_cli_reports_and_bad_input(sample_index, tmp_path: Path) -> None:
     assert idx.resolve_service("kelderton", None).startswith("Kelderton")
     empty = _cli("search", "anything", "--index", str(tmp_path / "empty-index"))
     assert empty.exit_code == 2 and "empty" in empty.output
+
+
+def test_ingest_bytes_uses_a_safe_name_and_the_cache(small_index) -> None:
+    idx, path = small_index
+    misses = idx.embedder.stats.misses
+    res = idx.ingest_bytes(path.read_bytes(), "../../etc/Ashbridge copy?.txt")
+    assert res.status == "added" and res.source == "Ashbridge copy_.txt"
+    assert idx.embedder.stats.misses == misses  # same text, same header: every vector from the cache
+    assert idx.source_path(res.source) is not None and idx.source_path(res.source).parent.name == "sources"
+    assert idx.ingest_bytes(path.read_bytes(), "Ashbridge copy_.txt").status == "unchanged"
+    bad = idx.ingest_bytes(b"\x00\x01\x02" * 100, "blob.exe")
+    assert bad.status == "failed" and "unsupported" in (bad.error or "")
