@@ -144,7 +144,8 @@ class OnnxEncoder:
     def __init__(self, settings: EmbeddingSettings, *, int8: bool) -> None:
         self.model = load_onnx_int8_model(settings) if int8 else load_onnx_fp32_model(settings)
         self.model_id = f"{Path(str(settings.model)).name}:{'onnx-int8' if int8 else 'onnx'}"
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 384)
+        dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dim() or 384)
 
     def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         return encode_sorted(self.model, texts, batch_size)

@@ -67,6 +67,10 @@ class FileRecords:
         self.dir = folder
         self.reports_dir = folder / "reports"
         self.sources_dir = folder / "sources"
+        # file name -> ((mtime_ns, size, inode), summary): a record (with the report's lines, ~100 KB of
+        # JSON) is parsed once, not on every listing; listing 500 reports is then a few stats.
+        self._summaries: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+        self._lock = threading.Lock()
 
     def _path(self, source: str) -> Path:
         return self.reports_dir / f"{source}.json"
@@ -78,13 +82,31 @@ class FileRecords:
             return None
 
     def all(self) -> dict[str, dict[str, Any]]:
+        """Summary fields of every committed report (see ``SUMMARY_FIELDS``), cached per file."""
         out: dict[str, dict[str, Any]] = {}
+        seen: set[str] = set()
         for path in sorted(self.reports_dir.glob("*.json")):
             try:
-                rec = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                st = path.stat()
+            except OSError:
                 continue
-            out[rec.get("source") or path.name[:-5]] = rec
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            seen.add(path.name)
+            cached = self._summaries.get(path.name)
+            if cached is None or cached[0] != stamp:
+                try:
+                    rec = json.loads(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                summary = {k: rec.get(k) for k in SUMMARY_FIELDS}
+                summary["source"] = rec.get("source") or path.name[:-5]
+                cached = (stamp, summary)
+                with self._lock:
+                    self._summaries[path.name] = cached
+            out[cached[1]["source"]] = dict(cached[1])
+        with self._lock:
+            for gone in set(self._summaries) - seen:
+                self._summaries.pop(gone, None)
         return out
 
     def commit(self, source: str, record: dict[str, Any], data: bytes) -> None:
