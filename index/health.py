@@ -75,6 +75,8 @@ def _sqlite_problem(db: Path, full_check_below: int = 64 * 1024 * 1024) -> str |
                     return str(ok[0])
         finally:
             con.close()
+    except sqlite3.OperationalError:
+        return None  # locked or busy (another process is writing): not evidence of damage
     except sqlite3.DatabaseError as exc:
         return str(exc)
     return None

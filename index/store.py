@@ -401,6 +401,13 @@ class Index:
             corpus = Corpus(visible)
             lexical = LexicalIndex([_lexical_text(c) for c in visible])
             services = sorted({c.service for c in visible if c.service})
+            # Exact in-memory dense search over the same chunks (None: fall back to Chroma queries).
+            from index.dense import DenseMatrix
+
+            try:
+                self._dense = (corpus, DenseMatrix.load(self.store.collection, visible))
+            except Exception:
+                self._dense = (corpus, None)
             # One tuple swap: a concurrent search sees the old view or the new one, never a mix.
             self._view = (corpus, lexical, services)
             self._corpus, self._lexical, self._services = corpus, lexical, services
@@ -425,8 +432,16 @@ class Index:
         if service:
             service = self.resolve_service(service, services) or service
         vector = self.embedder.embed_query(plan.text)
+        dense_corpus, matrix = getattr(self, "_dense", (None, None))
+        if dense_corpus is not corpus:
+            matrix = None  # built for another view: use Chroma
+        sims = matrix.similarities(vector) if matrix is not None else None
 
         def dense(where: dict | None, n: int) -> list[tuple[str, float]]:
+            if matrix is not None:
+                got = matrix.search(sims, where, n)
+                if got is not None:
+                    return got
             return self.store.query(vector, n, where)
 
         return hybrid_search(plan, corpus, lexical.scores(plan.text), dense, k,
