@@ -63,9 +63,12 @@ class LLMProvider:
 
     def stream(self, question: str, passages: Sequence[Passage], prompts_dir=None) -> Iterator[str]:
         """Yield text tokens as the model writes them."""
-        messages = build_messages(question, passages, prompts_dir)
+        return self.stream_messages(build_messages(question, passages, prompts_dir))
+
+    def stream_messages(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]:
+        """Yield text tokens for ready-made (role, content) messages (drafting builds its own)."""
         try:
-            for chunk in self.chat.stream(messages):
+            for chunk in self.chat.stream(list(messages)):
                 content = chunk.content
                 if isinstance(content, list):
                     content = "".join(c.get("text", "") if isinstance(c, dict) else str(c) for c in content)

@@ -5,60 +5,19 @@ must drop fabricated markers, move unsupported sentences aside, and keep report 
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import sys
 import time
 
-import httpx
 import pytest
 
 from assistant.citations import recheck
 from assistant.llm import LLMError
 from assistant.service import Assistant
-from assistant_support import INJECTION, ROOT, build_index
+from assistant_support import INJECTION, build_index
+from llm_support import free_port as _free_port
+from llm_support import peer, script, seen, sources_in  # noqa: F401  (peer is a fixture)
 from yotassist.settings import LLMSettings, Settings
 
 pytestmark = [pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def peer():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "openai_peer.py"), str(port)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            raise RuntimeError(f"scripted peer did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def script(peer: str, reply) -> None:
-    httpx.post(f"{peer}/control/script", json={"reply": reply}, timeout=5).raise_for_status()
-
-
-def seen(peer: str) -> list[dict]:
-    return httpx.get(f"{peer}/control/requests", timeout=5).json()
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +36,6 @@ def assistant(index, peer):
     assert a.mode == "llm"
     a.warm()
     return a
-
-
-def sources_in(request: dict) -> dict[int, str]:
-    user = request["messages"][-1]["content"]
-    return {int(n): body for n, body in re.findall(r"<source n=(\d+)[^>]*>\n(.*?)\n</source>", user, re.S)}
 
 
 QUESTION = "What did inspectors say about Wigan's joint working with the police on out-of-court disposals?"
