@@ -20,7 +20,7 @@ from assistant.library import (
 )
 from assistant.rating_rules import get_rules
 from assistant.router import Route
-from assistant.text import comparable, split_sentences
+from assistant.text import STOPWORDS, comparable, split_sentences
 from ingest.model import Report
 
 
@@ -154,6 +154,9 @@ def bullet_lookup(route: Route, lib: Library, report: Report, std: str | None, m
     return d if d.passages else None
 
 
+_SCREENING_Q = re.compile(r"\b(sqs|short quality screening|screening)\b", re.I)
+
+
 def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     d = Draft()
     query = route.expanded or route.text
@@ -171,9 +174,17 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
         got = bullet_lookup(route, lib, rep, std) if rep is not None else None
         if got is not None:
             return got
+    screening = bool(_SCREENING_Q.search(route.question))
+    if screening:
+        std = None  # a screening letter's numbered paragraphs are not inspection standards
     hits = _search(index, query, 10, service=svc) if svc else _search(index, query, 10)
     topic = route.topic or query
     scope = [r for r in lib.reports if (svc is None or r.service == svc)]
+    if screening and any(r.report_type == "sqs" for r in scope):
+        # "the 2015 SQS", "sqs letter": only the short quality screening letters answer this.
+        scope = [r for r in scope if r.report_type == "sqs"]
+        sqs_sources = {r.source for r in scope}
+        hits = [h for h in hits if getattr(h, "source", None) in sqs_sources]
     lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
     pool = [s for s in lib.drop_boilerplate(merge(sentences_from_hits(hits, lib.lines_of), lexical))
             if _same_domain(s, std)]
@@ -339,10 +350,40 @@ def _same_domain(s: Sentence, std: str | None) -> bool:
 
 # ----- comparative -----------------------------------------------------------------------------
 
+_RATING_ASKED = re.compile(r"\b(outstanding|good|inadequate|requires improvement)\b", re.I)
+_GRID_FILLER = frozenset({"yot", "yots", "yos", "yjs", "yjss", "service", "services", "team", "teams", "report", "reports",
+                          "rated", "rating", "ratings", "anything", "any", "something", "standard", "standards", "area",
+                          "areas", "which", "were", "was", "got", "get", "did", "given", "score", "scored", "where",
+                          "what", "who", "inspection", "inspections", "receive", "received", "achieve", "achieved"})
+
+
+def _rating_grid_asked(route: Route) -> str | None:
+    """'Which YOTs were outstanding on anything?': a rating named with no standard and no other topic."""
+    m = _RATING_ASKED.search(route.question)
+    if not m or route.standards:
+        return None
+    rest = [w for w in re.findall(r"[a-z]+", _RATING_ASKED.sub(" ", route.question.lower()))
+            if w not in STOPWORDS and w not in _GRID_FILLER and len(w) > 2]
+    return None if rest else m.group(1).capitalize()
+
+
+def _rating_grid_cell(r: Report, rating: str, d: Draft) -> str | None:
+    """The standards a report rated ``rating``, each cited to its ratings-table row."""
+    parts = []
+    sids = sorted(r.standards) + (["4.1"] if r.resettlement and "4.1" not in r.standards else [])
+    for sid in sids:
+        got = r.standards.get(sid) or (r.resettlement if sid == "4.1" else None)
+        f = standard_rating_fact(r, sid) if got and got.lower() == rating.lower() else None
+        if f is not None:
+            parts.append(f"{sid} {r.standard_titles.get(sid) or _standard_title(r, sid)} {d.cite_fact(f)}")
+    return f"{rating}: " + "; ".join(parts) + "." if parts else None
+
+
 def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) -> Draft:
     d = Draft()
     query = route.expanded or route.text
     std = route.standards[0] if route.standards else None
+    grid = None if std else _rating_grid_asked(route)
     reports = [r for r in lib.reports if r.service]
     if len(route.services) >= 2:
         reports = [r for r in reports if r.service in route.services]
@@ -370,6 +411,20 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
     ratings_seen: dict[str, list[tuple[str, str]]] = {}
     no_evidence: list[str] = []
     for service in sorted(by_service):
+        if grid:
+            for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
+                if not r.standards:
+                    continue  # a screening letter carries no ratings
+                f, fs = overall_fact(r), score_fact(r)
+                rating_cell = f"{r.overall} {d.cite_fact(f)}" if r.overall and f else phrase("comparative_not_rated")
+                if r.overall and f:
+                    ratings_seen.setdefault(r.overall, []).append((label(r), d.cite_fact(f)))
+                kq_cell = f"{r.score}/{r.max_score} {d.cite_fact(fs)}" if r.score is not None and fs else "-"
+                cell = _rating_grid_cell(r, grid, d)
+                if cell is None:
+                    no_evidence.append(label(r))
+                d.say(f"| {label(r)} | {rating_cell} | {kq_cell} | {cell or phrase('comparative_no_evidence')} |")
+            continue
         hits = _search(index, query, 8, service=service)
         hit_sents = sentences_from_hits(hits, lib.lines_of)
         for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
@@ -427,7 +482,9 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
                 who = ", ".join(f"{lab} {m}" for lab, m in ratings_seen[rating])
                 parts.append(f"{rating} in {who}")
         d.say("Overall ratings: " + "; ".join(parts) + ".")
-    if no_evidence:
+    if no_evidence and grid:
+        d.say(f"No standard was rated {grid} in: {', '.join(no_evidence)}.", trusted=True)
+    elif no_evidence:
         d.say(f"No evidence on this topic was found in: {', '.join(no_evidence)}.", trusted=True)
     return d
 

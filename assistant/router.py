@@ -22,7 +22,10 @@ _METHODOLOGY = re.compile(
     r"(?:\w+ )?(?:ratings?|scores?|overall ratings?|standards?) (?:worked out|calculated|decided|determined|"
     r"set|derived|computed|arrived at|given|rated|scored)|how (?:do|does) (?:the )?(?:rating|scoring)|"
     r"how (?:are|is) .{0,40}\b(?:rated|scored)\b(?! in\b| at\b)|what (?:do|does) (?:the )?(?:ratings?|bands?|scores?) mean|"
-    r"lowest key question|key[- ]question bands?)",
+    r"lowest key question|key[- ]question bands?|"
+    r"(?:counts?|counted|included?) (?:towards|in|into|for) (?:the )?overall|"
+    r"(?:what|which) (?:%|percent(?:age)?|per cent|score|proportion) (?:do|does|would) (?:you|a service|a yot|a standard|it) need|"
+    r"(?:needed|required|need) (?:on|for|to get|to be rated|to achieve) .{0,30}\b(?:outstanding|good|inadequate|requires improvement))",
     re.I,
 )
 _NUMERIC = re.compile(
@@ -30,8 +33,16 @@ _NUMERIC = re.compile(
     re.I,
 )
 # Figures words that mean "from the structured data" only when a standard is named.
-_NUMERIC_WEAK = re.compile(r"\b(percent(?:age)?s?|per cent|how many|proportion|figures?)\b|%", re.I)
-_DRAFT = re.compile(r"^\s*(?:please\s+)?(?:draft|write|prepare)\b.*\b(strengths?|areas? for improvement|improvements?|findings?)\b", re.I)
+_NUMERIC_WEAK = re.compile(r"\b(percent(?:age)?s?|per cent|how many|proportion|figures?|numbers?|stats|statistics)\b|%", re.I)
+_DRAFT = re.compile(r"^\s*(?:please\s+)?(?:draft|write|prepare)\b.*\b(strengths?|areas? for improvement|improvements?|findings?|afis?)\b", re.I)
+# A short quality screening (SQS) letter has no ratings or key-question tables: its figures are prose.
+_SCREENING = re.compile(r"\b(sqs|short quality screening|screening)\b", re.I)
+# With exactly one service named, only these cues make a comparison ("Wigan vs other YOTs");
+# "which YOT does Wigan work with" or "Kirklees FTE rate vs national" stay about that one report.
+_ONE_SERVICE_COMPARATIVE = re.compile(
+    r"\b(other (?:yots?|yoss?|yjss?|services?|areas|teams|reports|inspections)|others|the rest|everyone|"
+    r"all (?:the )?(?:other )?(?:services|yots|reports)|each (?:service|yot|report)|every (?:service|yot|report)|"
+    r"across (?:the )?(?:services|yots|reports|areas|country)|similar (?:services|yots))\b", re.I)
 _STRONG_COMPARATIVE = re.compile(
     r"\b(compar\w*|other (?:yots?|yoss?|yjss?|services?|areas|teams|reports|inspections)|across|versus|vs|each|every|"
     r"all (?:the )?(?:services|yots|reports)|which (?:services?|yots?|reports?)|similar|differ\w*)\b", re.I)
@@ -54,6 +65,7 @@ class Route:
     expanded: str = ""  # the retrieval text with abbreviations spelled out
     follow_up: bool = False
     comparative_cue: bool = False
+    unknown_places: list[str] = field(default_factory=list)  # places named that no indexed report covers
 
 
 def _understand(question: str, services: Sequence[str]):
@@ -95,9 +107,12 @@ def classify(question: str, plan) -> Kind:
         return "drafting"
     if _METHODOLOGY.search(question) and not plan.services:
         return "methodology"
-    if len(plan.services) > 1 or (plan.is_comparative and (not plan.services or _STRONG_COMPARATIVE.search(question))):
-        # One named service plus a loose cue ("the areas for improvement in Kirklees") is not a comparison.
+    if len(plan.services) > 1 or (plan.is_comparative and (not plan.services or _ONE_SERVICE_COMPARATIVE.search(question))):
+        # One named service plus a loose cue ("the areas for improvement in Kirklees", "which YOT does
+        # Wigan swap feedback with", "Kirklees FTE rate vs national") is not a comparison.
         return "comparative"
+    if _SCREENING.search(question) and not re.search(r"\b(scores?|scored|ratings?|rated|grade[ds]?)\b", question, re.I):
+        return "lookup"  # a screening letter's figures are in its prose, not in rating tables
     if plan.services and (_NUMERIC.search(question) or (_NUMERIC_WEAK.search(question) and plan.standards)):
         return "numeric"
     if _NUMERIC.search(question) and plan.standards and re.search(r"\b(which|what) (?:services?|yots?|reports?)\b", question, re.I):
@@ -115,6 +130,15 @@ def route(question: str, services: Sequence[str], history: Sequence[str] | None 
 
 
 def _route_one(question: str, services: Sequence[str], prev: Route | None) -> Route:
+    r = _route_core(question, services, prev)
+    from assistant.places import unknown_places
+
+    if not r.services:
+        r.unknown_places = unknown_places(question, services)
+    return r
+
+
+def _route_core(question: str, services: Sequence[str], prev: Route | None) -> Route:
     plan = _understand(question, services)
     topic = _topic(question, plan, services)
     kind = classify(question, plan)
@@ -144,6 +168,8 @@ def _route_one(question: str, services: Sequence[str], prev: Route | None) -> Ro
         kind = prev.kind if prev.kind in ("comparative",) else kind
         if kind == "lookup" and prev.kind == "numeric" and (plan.standards or _NUMERIC.search(question)):
             kind = "numeric"
+        if kind == "lookup" and prev.services and _NUMERIC.search(question) and not _SCREENING.search(question):
+            kind = "numeric"  # "what was its score?" after a question about one service
         if not prev.services and kind != "comparative":
             kind = "lookup" if kind == "numeric" else kind
         svc_text = " ".join(prev.services)

@@ -74,6 +74,11 @@ class Assistant:
         return route(question, self.lib.services(), _history_questions(history))
 
     def _compose(self, r: Route) -> cx.Draft:
+        if r.unknown_places and r.kind != "methodology":
+            # "What rating did the Leeds YOT get?" with no Leeds report: say so, never answer from others.
+            out = cx.Draft()
+            out.say(cx.phrase("unknown_place", place=" or ".join(r.unknown_places)), trusted=True)
+            return out
         if r.kind == "drafting":
             return self._compose_drafting(r)
         if r.kind == "methodology":
@@ -89,7 +94,8 @@ class Assistant:
         the drafting composers, one headed block per kind asked for."""
         if not r.standards:
             return cx.lookup(r, self.lib, self.index)
-        q = r.question.lower()
+        # A follow-up ("and for St Helens?") keeps the kinds asked for in the resolved text.
+        q = (r.question + (" " + r.text if r.follow_up else "")).lower()
         kinds = [k for k, cue in (("strengths", r"strength"), ("improvements", r"improvement|weakness|afi"),
                                   ("findings", r"finding")) if re.search(cue, q)] or ["strengths"]
         service = r.services[0] if r.services else None
@@ -209,7 +215,11 @@ class Assistant:
 
     # ----- draft -----------------------------------------------------------------------------
     def draft(self, standard: str, kind: str, service: str | None = None, notes: str | None = None,
-              kq: str | None = None) -> Draft:
+              kq: str | None = None, mode: Mode | None = None) -> Draft:
+        """Extractive draft; in LLM mode the model rewrites its evidence (``assistant.draft_llm``)."""
+        mode = mode or self.mode
+        if mode == "llm" and not self.settings.llm.base_url:
+            raise ValueError("LLM mode needs an LLM endpoint (set YOTASSIST_LLM_BASE_URL)")
         standard = (standard or "").strip()
         if not _STANDARD.match(standard):
             raise ValueError(f"bad standard {standard!r}: expected an id like 2.2 or 3.4")
@@ -245,6 +255,11 @@ class Assistant:
         verified = gate.verify(work.text)
         bullets = [ln[2:] for ln in verified.text.splitlines() if ln.startswith("- ")]
         paragraph = None if bullets else verified.text.strip() or None
-        return Draft(standard=standard, kind=kind, service=service, bullets=bullets, paragraph=paragraph,
-                     citations=verified.citations, mode="extractive", unsupported=verified.unsupported,
-                     computed_rating=computed)
+        ext = Draft(standard=standard, kind=kind, service=service, bullets=bullets, paragraph=paragraph,
+                    citations=verified.citations, mode="extractive", unsupported=verified.unsupported,
+                    computed_rating=computed)
+        if mode == "llm":
+            from assistant.draft_llm import llm_draft
+
+            return llm_draft(self, ext, work, notes=notes)
+        return ext

@@ -138,9 +138,10 @@ def main() -> None:
     if tmp is not None:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    kinds = sorted({r["kind"] for r in rows}, key=["lookup", "numeric", "comparative", "methodology", "follow-up"].index)
+    order = ["lookup", "numeric", "comparative", "methodology", "drafting", "follow-up", "none"]
+    kinds = sorted({r["kind"] for r in rows}, key=lambda k: order.index(k) if k in order else len(order))
     lines = ["# Answer benchmark (extractive mode)", "",
-             f"{len(rows)} questions from `bench/questions/answers.jsonl` over the reference corpus "
+             f"{len(rows)} questions from `{args.questions.relative_to(ROOT) if args.questions.is_relative_to(ROOT) else args.questions}` over the reference corpus "
              f"({n_reports} reports). Index ready in {build_s:.1f} s, warm-up {warm_s:.1f} s.",
              f"Machine: {os.cpu_count()} CPUs. Latency: each question timed the first time it is asked, after a warm-up on "
              f"other questions (so its query embedding is computed); repeat p50 {quantile([r['repeat_ms'] for r in rows], 0.5):.0f} ms.",

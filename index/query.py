@@ -64,6 +64,13 @@ ABBREVIATIONS: dict[str, str] = {
     "tic": "trauma-informed",
 }
 
+#: Abbreviations whose meaning depends on the words around them: (context pattern, expansion).
+#: "FTE" is first-time entrants in performance talk but full-time equivalent next to staffing.
+CONTEXT_ABBREVIATIONS: dict[str, tuple[str, str]] = {
+    "fte": (r"\b(?:staff\w*|headcount|posts?|workforce|caseloads?|vacanc\w*|workers?|officers?|managers?|hours)\b",
+            "full-time equivalent"),
+}
+
 #: Abbreviations that are also ordinary English words: expanded only when typed in capitals.
 CASE_SENSITIVE: frozenset[str] = frozenset({"send", "saw", "salt", "ace", "tic", "cr", "ro", "yc"})
 
@@ -102,6 +109,9 @@ STANDARD_ALIASES: dict[str, list[str]] = {
     "out-of-court disposal policy": ["3.4"],
     "oocd policy": ["3.4"],
     "policy and provision": ["3.4"],
+    "out-of-court disposal policy and provision": ["3.4"],
+    "resettlement policy and provision": ["4.1"],
+    "resettlement policy": ["4.1"],
     "resettlement": ["4.1"],
     "custody": ["4.1"],
 }
@@ -177,6 +187,7 @@ COMPARATIVE_PATTERNS: tuple[str, ...] = (
     r"\bcontrast\w*", r"\bbetween\b.*\band\b", r"\bsimilar\w*", r"\bthe same\b", r"\bin common\b",
     r"\b(?:the|these|different|all|many|most|some|several|various) (?:services|yots|yoss|yjss|teams|areas|reports|partnerships|inspections)\b",
     r"\bin each\b", r"^\s*(?:please )?(?:draft|write|suggest|give me|show me)\b", r"\bexamples?\b", r"\bgood practice\b", r"\beach of\b", r"\bmost\b", r"\bleast\b", r"\bbest\b", r"\bworst\b", r"\bacross the corpus\b", r"\bany (?:other )?(?:service|yot|report)",
+    r"\beveryone\b", r"\beverybody\b", r"\ball of them\b", r"\bthe rest\b",
 )
 
 #: Generic words that never become a service alias on their own.
@@ -227,6 +238,10 @@ def expand_abbreviations(query: str) -> tuple[str, dict[str, str]]:
         if low not in ABBREVIATIONS or low in found:
             continue
         if low in CASE_SENSITIVE and token != token.upper():
+            continue
+        context = CONTEXT_ABBREVIATIONS.get(low)
+        if context and re.search(context[0], query, re.I):
+            found[low] = context[1]
             continue
         found[low] = ABBREVIATIONS[low]
     if not found:

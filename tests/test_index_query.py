@@ -147,3 +147,13 @@ def test_other_sections_by_name() -> None:
     assert find_sections("Kirklees overall score out of 36") == ["ratings"]
     assert "methodology" in find_sections("what margin of error applies to the sample?")
     assert understand("recommendations for Wigan", SERVICES).sections == ["recommendations"]
+
+
+def test_resettlement_policy_and_provision_is_4_1_not_3_4() -> None:
+    assert find_standards("draft strengths for resettlement policy and provision") == ["4.1"]
+    assert find_standards("out-of-court disposal policy and provision") == ["3.4"]
+
+
+def test_fte_next_to_staffing_is_full_time_equivalent() -> None:
+    assert "full-time equivalent" in expand_abbreviations("kirklees staff headcount FTE")[0]
+    assert "first-time entrants" in expand_abbreviations("kirklees FTE rate")[0]

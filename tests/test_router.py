@@ -57,3 +57,48 @@ def test_follow_up_chain_and_comparative_stays_comparative():
 def test_a_new_full_question_is_not_a_follow_up():
     r = route("What did inspectors say about staff supervision in St Helens?", SERVICES, ["What was Wigan's score?"])
     assert not r.follow_up and r.services == ["St Helens"]
+
+
+# --- held-out generalisation rules (bench/questions/heldout.jsonl) -------------------------------
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        # one named service + a loose comparison word is still about that service
+        ("which YOT does wigan swap victim feedback with", "lookup"),
+        ("kirklees FTE rate vs national", "lookup"),
+        ("compare Wigan with other YOTs on staff", "comparative"),
+        ("info and facilities - how did everyone do", "comparative"),
+        # AFIs is a drafting cue; methodology asked without the word "rated"
+        ("draft AFIs for 3.3", "drafting"),
+        ("does resettlement count towards the overall score", "methodology"),
+        ("what % do you need on a key question for outstanding", "methodology"),
+        # figures words with a standard mean the key-question table
+        ("wigan oocd assessment numbers", "numeric"),
+        # a screening letter has no rating tables: its figures are prose
+        ("in the st helens SQS how many risk of harm plans were good enough", "lookup"),
+    ],
+)
+def test_heldout_kinds(question, kind):
+    assert route(question, SERVICES).kind == kind
+
+
+def test_pronoun_follow_up_for_a_figure_is_numeric_for_the_same_service():
+    r = route("what was its score", SERVICES, ["who led the st helens 2023 inspection"])
+    assert (r.kind, r.services, r.follow_up) == ("numeric", ["St Helens"], True)
+
+
+def test_drafting_follow_up_keeps_the_standard_and_adds_the_service():
+    r = route("and for St Helens?", SERVICES, ["draft AFIs for 3.3"])
+    assert (r.kind, r.services, r.standards) == ("drafting", ["St Helens"], ["3.3"])
+
+
+@pytest.mark.parametrize("question, places", [
+    ("how many children were in custody in leeds", ["Leeds"]),
+    ("what rating did the manchester yot get", ["Manchester"]),
+    ("greater manchester collaboration", []),
+    ("TH staffing", []),
+    ("reading age of children in Kirklees", []),
+])
+def test_places_without_a_report_are_flagged(question, places):
+    assert route(question, SERVICES).unknown_places == places
