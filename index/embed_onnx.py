@@ -108,7 +108,22 @@ def _load(settings: EmbeddingSettings | Settings | None, file_name: str, cache_d
     else:
         embed, root = settings or get_settings().embed, None
     folder = ensure_onnx_export(str(embed.model), cache_dir or models_dir(root))
-    return SentenceTransformer(str(folder), device="cpu", backend="onnx", model_kwargs={"file_name": file_name})
+    return SentenceTransformer(str(folder), device="cpu", backend="onnx",
+                               model_kwargs={"file_name": file_name, "session_options": session_options()})
+
+
+def session_options() -> Any:
+    """ONNX Runtime options: worker threads sleep instead of spin-waiting between ops.
+
+    Why: on 2 cores shared with the web server, Chroma and other jobs, spinning threads burn the
+    CPU the other threads need; in interleaved A/B runs under load, no-spin was ~15% faster.
+    """
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return opts
 
 
 def load_onnx_int8_model(settings: EmbeddingSettings | Settings | None = None, cache_dir: Path | None = None) -> "SentenceTransformer":
