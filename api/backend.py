@@ -178,26 +178,34 @@ class Backend:
             raise Unavailable("the assistant is not available in this server")
         return self.assistant
 
-    def ask(self, question: str, history: list[dict[str, str]]) -> Any:
-        assistant = self._assistant()
-        with assistant_errors():
-            return assistant.ask(question, history=history or None)
+    def _check_mode(self, mode: str | None) -> None:
+        if mode == "llm" and not self.settings.llm.base_url:
+            raise InputRejected("LLM mode is not available: this server has no language model endpoint configured")
 
-    def ask_stream(self, question: str, history: list[dict[str, str]]) -> tuple[tuple[str, Any] | None, Iterator[tuple[str, Any]]]:
+    def ask(self, question: str, history: list[dict[str, str]], mode: str | None = None) -> Any:
+        assistant = self._assistant()
+        self._check_mode(mode)
+        with assistant_errors():
+            return assistant.ask(question, history=history or None, mode=mode)
+
+    def ask_stream(self, question: str, history: list[dict[str, str]],
+                   mode: str | None = None) -> tuple[tuple[str, Any] | None, Iterator[tuple[str, Any]]]:
         """Start an answer stream: (first event, the rest). Starting runs the checks and the
         routing, so bad input is refused (422) before any event is sent."""
         assistant = self._assistant()
-        events = iter(assistant.ask_stream(question, history or None))
+        self._check_mode(mode)
+        events = iter(assistant.ask_stream(question, history or None, mode=mode))
         with assistant_errors():
             first = next(events, None)
         return first, _translated(events)
 
     def draft(self, standard: str, kind: str, service: str | None, notes: str | None,
-              kq: list[KQCount] | None) -> Any:
+              kq: list[KQCount] | None, mode: str | None = None) -> Any:
         assistant = self._assistant()
+        self._check_mode(mode)
         with assistant_errors():
             return assistant.draft(standard, kind, service=service or None, notes=notes or None,
-                                   kq=kq_spec(standard, kq) if kq else None)
+                                   kq=kq_spec(standard, kq) if kq else None, mode=mode)
 
 
 def _translated(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

@@ -23,6 +23,9 @@ HISTORY_MAX_TURNS = 40
 StandardId = Literal["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4", "4.1"]
 DraftKind = Literal["strengths", "improvements", "findings"]
 RatingName = Literal["Inadequate", "Requires improvement", "Good", "Outstanding"]
+AnswerMode = Literal["extractive", "llm"]
+MODE_DOC = ("extractive (quoted from the reports) or llm (written by the configured language model, citations "
+            "checked); default: llm when the server has an LLM endpoint, else extractive.")
 
 
 class ErrorOut(BaseModel):
@@ -44,6 +47,7 @@ class AskIn(BaseModel):
 
     question: str = Field(min_length=1, max_length=QUESTION_SCHEMA_MAX, examples=["How did services do on 2.2 Planning?"])
     history: list[Turn] = Field(default_factory=list, max_length=HISTORY_MAX_TURNS)
+    mode: AnswerMode | None = Field(default=None, description=MODE_DOC)
 
 
 class KQCount(BaseModel):
@@ -75,6 +79,7 @@ class DraftIn(BaseModel):
     service: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=NOTES_MAX)
     kq: list[KQCount] | None = Field(default=None, max_length=6)
+    mode: AnswerMode | None = Field(default=None, description=MODE_DOC)
 
 
 class ReportOut(BaseModel):

@@ -77,4 +77,4 @@ def sources_in(request: dict) -> dict[int, str]:
 
 def first_sentence(text: str, min_len: int = 40) -> str:
     """A real sentence of a source block, as a model would quote it."""
-    return next(s for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " ")) if len(s) > min_len and s[0].isupper())
+    return next(s for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " ")) if len(s) > min_len and s.lstrip('\u201c"\'')[:1].isupper())

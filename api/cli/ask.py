@@ -128,14 +128,20 @@ def draft(
     kq: Optional[str] = typer.Option(None, "--kq", help="Your key-question figures, e.g. \"2.2=5/8,4/7,8/9\"."),
     json_out: bool = typer.Option(False, "--json", help="Print the draft as JSON."),
     index: Optional[Path] = IndexOpt,
+    mode: Optional[str] = typer.Option(None, "--mode", help="extractive or llm (needs YOTASSIST_LLM_BASE_URL); "
+                                       "default: llm when an endpoint is set."),
 ) -> None:
     """Draft strengths / areas for improvement bullets or a findings paragraph for a standard."""
     notes_text = _read_text(notes, "--notes") if notes is not None else None
-    assistant = _assistant(index)
+    assistant = _assistant(index, mode)
+    from assistant.llm import LLMError
+
     try:
         d = assistant.draft(standard, kind, service=service, notes=notes_text, kq=kq)
     except ValueError as exc:
         fail(str(exc))
+    except LLMError as exc:
+        fail(str(exc), code=1)
     if json_out:
         print(json.dumps(d.model_dump(), ensure_ascii=False, indent=2))
         return
@@ -150,6 +156,12 @@ def draft(
     body = "\n".join(f"- {b}" for b in d.bullets) if d.bullets else (d.paragraph or "")
     console.print(Markdown(body))
     _print_answer_sources(console, d)
+    if d.unsupported:
+        console.print("\n[yellow]Left out (no supporting passage found):[/yellow]")
+        for s in d.unsupported:
+            console.print(f"  - {s}", markup=False, highlight=False)
+    console.print("\n" + ("Written by the language model, citations checked" if d.mode == "llm"
+                          else "Extractive draft: quoted from the reports"), style="dim")
 
 
 def _print_answer_sources(console: Any, d: Any) -> None:

@@ -42,7 +42,7 @@ def _checked(body: AskIn, backend: Backend) -> tuple[str, list[dict[str, str]]]:
 def ask(body: AskIn, backend: Backend = Depends(get_backend)) -> Any:
     """Answer a question with verified citations (runs in the threadpool: search is blocking)."""
     question, history = _checked(body, backend)
-    return backend.ask(question, history)
+    return backend.ask(question, history, body.mode)
 
 
 @router.post(
@@ -58,7 +58,7 @@ async def ask_stream(body: AskIn, backend: Backend = Depends(get_backend)) -> Ev
     question, history = _checked(body, backend)
 
     # Starting the stream runs the checks and routing: bad input is a 422 before any event.
-    first, rest = await run_in_threadpool(backend.ask_stream, question, history)
+    first, rest = await run_in_threadpool(backend.ask_stream, question, history, body.mode)
 
     def encode(kind: str, payload: Any) -> dict[str, str] | None:
         if kind == "token":

@@ -18,7 +18,7 @@ router = APIRouter(tags=["draft"])
 @router.post("/api/draft", response_model=Draft, responses=errors(422, 503))
 def draft(body: DraftIn, backend: Backend = Depends(get_backend)) -> Any:
     """Draft a standard's strengths, areas for improvement or findings from the indexed reports."""
-    return backend.draft(body.standard, body.kind, body.service, body.notes, body.kq)
+    return backend.draft(body.standard, body.kind, body.service, body.notes, body.kq, body.mode)
 
 
 @router.post(

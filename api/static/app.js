@@ -668,6 +668,8 @@
     }
     const list = citationList(d.citations);
     if (list) body.appendChild(el("details", { class: "sources", open: true }, el("summary", null, `Sources (${d.citations.length})`), list));
+    body.appendChild(el("p", { class: "answer-meta" }, el("span", { class: "mode" },
+      d.mode === "llm" ? "Written by the language model, citations checked" : "Extractive draft: quoted from the reports")));
     $("#draft-result").hidden = false;
     $("#draft-result").scrollIntoView({ block: "start", behavior: "smooth" });
   }
