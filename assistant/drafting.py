@@ -16,7 +16,9 @@ from assistant.compose_extractive import Draft as Work, _standard_title, phrase
 from assistant.evidence import Sentence, pick, score_sentences, sentences_from_lines
 from assistant.library import Library, label, standard_rating_fact
 from assistant.rating_rules import RATINGS, get_rules
+from assistant.citations import Passage
 from assistant.text import comparable, content_terms, jaccard, split_sentences
+from assistant.tone import NEGATIVE, dangling, tone_of
 from ingest.model import Report, Section
 
 # Words that tie a domain-level bullet to one standard of that domain.
@@ -32,12 +34,6 @@ STANDARD_CUES: dict[str, tuple[str, ...]] = {
     "3.4": ("joint", "police", "panel", "decision", "out-of-court", "diversion", "policy", "caution"),
     "4.1": ("resettlement", "custody", "secure"),
 }
-_POSITIVE = re.compile(r"\b(strong|good|effective(?:ly)?|well|thorough|consistent(?:ly)?|clear|positive|"
-                       r"impressive|excellent|outstanding|all (?:relevant |inspected )?cases|every|high-quality|"
-                       r"robust|timely|creative|proactive|skilled)\b", re.I)
-_NEGATIVE = re.compile(r"\b(not|too few|insufficient(?:ly)?|limited|lack(?:ed|ing)?|did not|needs?|should|"
-                       r"variable|poor|inconsistent(?:ly)?|weak|gaps?|unclear|absent|only|minority|"
-                       r"require[sd]? improvement|concern(?:s|ed)?)\b", re.I)
 
 
 @dataclass
@@ -130,46 +126,75 @@ def _neutral(text: str, report: Report, own: bool) -> str:
 
 
 def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None, kq: str | None = None,
-                  max_bullets: int = 6) -> tuple[Work, str | None]:
-    """Strengths or improvements bullets (markdown lines with markers) and the target rating."""
+                  max_bullets: int = 8) -> tuple[Work, str | None]:
+    """Strengths or improvements bullets (markdown lines with markers) and the target rating.
+
+    Evidence, in order: the service's own published bullets for the standard (when drafting for
+    an inspected service that has them) and findings of the right tone from its own section;
+    otherwise the published bullets of comparable inspections (same standard, same framework and
+    a similar rating first), then findings of the right tone from their sections of the standard.
+    A service without bullets of its own gets a lead line saying so, so the bullets are never
+    mistaken for its own report's."""
     w = Work()
     target = lib.main_report(service) if service else None
     target_rating, _ = _target_rating(lib, sid, target, kq)
-    pool: list[tuple[Bullet, bool]] = []
-    if target is not None:
-        # Drafting for an inspected service: its own published bullets are the evidence.
-        pool += [(b, True) for b in bullets_for(target, sid, kind)]
-    if not pool:
-        for r in comparable_reports(lib, sid, kind, target, target_rating):
-            pool += [(b, False) for b in bullets_for(r, sid, kind)]
-    chosen: list[tuple[Bullet, bool]] = []
-    for b, own in pool:
-        terms = set(content_terms(b.text))
-        if any(jaccard(terms, set(content_terms(c.text))) > 0.45 for c, _ in chosen):
+    title = _standard_title(target, sid)
+    items: list[tuple[Sentence, Report, bool]] = []  # (evidence, its report, the target's own)
+    own_bullets = bullets_for(target, sid, kind) if target is not None else []
+    if own_bullets:
+        items += [(b.sentence(), b.report, True) for b in own_bullets]
+        items += [(s, target, True) for s, _ in _narrative(lib, sid, kind, target, target_rating, max_bullets,
+                                                            only_target=True)]
+    else:
+        if target is not None:
+            own = [(s, target, True) for s, _ in _narrative(lib, sid, kind, target, target_rating, 3, only_target=True)]
+            key = "draft_no_own_with_findings" if own else "draft_no_own"
+            w.say(phrase(key, service=target.service, kind=_KIND_WORDS[kind], sid=sid, title=title), trusted=True)
+            items += own
+        reports = comparable_reports(lib, sid, kind, target, target_rating)
+        for r in reports:
+            items += [(b.sentence(), r, False) for b in bullets_for(r, sid, kind)]
+        items += [(s, r, False) for s, r in _narrative(lib, sid, kind, target, target_rating, max_bullets)]
+    chosen: list[tuple[Sentence, Report, bool]] = []
+    for s, r, own in items:
+        terms = s.terms or set(content_terms(s.text))
+        if any(jaccard(terms, c.terms or set(content_terms(c.text))) > 0.45 for c, _, _ in chosen):
             continue
-        chosen.append((b, own))
+        if any(c.source == s.source and c.line == s.line and c.index == s.index for c, _, _ in chosen):
+            continue
+        chosen.append((s, r, own))
         if len(chosen) >= max_bullets:
             break
-    if not chosen:
-        # No published bullets: fall back to sentences of the standard's narrative with the right tone
-        # (the service's own report only, when drafting for an inspected service that has that section).
-        chosen_s = _narrative(lib, sid, kind, target, target_rating, max_bullets,
-                              only_target=target is not None and target.section(sid) is not None)
-        for s, r in chosen_s:
-            p = s.passage(0)
-            p.context = f"{r.service} {r.year} {s.section} {s.title}"
-            text = _neutral(s.text, r, own=target is not None and r.source == target.source)
-            w.say(f"- {_with_marker(text, w.cite(p))}")
-    for b, own in chosen:
-        s = b.sentence()
+    for s, r, own in chosen:
         p = s.passage(0)
-        p.context = f"{b.report.service} {b.report.year} {b.section.id} {b.section.title}"
-        text = _neutral(b.text, b.report, own)
-        w.say(f"- {_with_marker(text, w.cite(p))}")
-    if not w.lines:
-        title = _standard_title(target, sid)
+        p.context = f"{r.service} {r.year} {s.section} {s.title}"
+        marker = w.cite(p)
+        w.say(f"- {_register(s.text, r, own, p, lib)}".replace("\x00", marker))
+    if not chosen:
         w.say(phrase("draft_no_evidence", kind=kind, sid=sid, title=title), trusted=True)
     return w, target_rating
+
+
+_KIND_WORDS = {"strengths": "strengths", "improvements": "areas for improvement", "findings": "findings"}
+_LEAD_IN = re.compile(r"^(?:(?:The )?[Ii]nspectors? (?:found|saw|noted|judged|considered) (?:that )?|"
+                      r"We (?:found|saw|noted|judged|considered) (?:that )?)(?=[a-z])")
+
+
+def _register(text: str, report: Report, own: bool, p: Passage, lib: Library) -> str:
+    """The bullet in report register ('Inspectors found that staff were ...' -> 'Staff were ...';
+    other services' names -> 'the service'), kept only when the citation gate still verifies it
+    against the cited line; otherwise the sentence as published. NUL marks where the marker goes."""
+    from assistant.citations import CitationGate
+
+    original = _with_marker(text, "\x00")
+    light = _LEAD_IN.sub("", _neutral(text, report, own))
+    light = light[0].upper() + light[1:] if light else light
+    if light == text:
+        return original
+    probe = CitationGate([p.model_copy(update={"n": 1})], lib.lines_of)
+    if probe._verify_unit(_with_marker(light, "[1]")) is not None:
+        return _with_marker(light, "\x00")
+    return original
 
 
 def _with_marker(text: str, marker: str) -> str:
@@ -178,13 +203,14 @@ def _with_marker(text: str, marker: str) -> str:
 
 
 def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_rating: str | None,
-               k: int, query: str = "", only_target: bool = False) -> list[tuple[Sentence, Report]]:
+               k: int, query: str = "", only_target: bool = False, per_report: int = 2) -> list[tuple[Sentence, Report]]:
+    """Findings from the standard's own section: for strengths the positive ones, for
+    improvements the negative ones (``assistant.tone``), never a sentence that starts mid-thought."""
     reports = ([target] if target is not None else [])
     if not only_target:
         reports += comparable_reports(lib, sid, kind, target, target_rating)
     out: list[tuple[Sentence, Report]] = []
-    tone = _POSITIVE if kind == "strengths" else _NEGATIVE
-    anti = _NEGATIVE if kind == "strengths" else None
+    want = {"strengths": 1, "improvements": -1}.get(kind)
     for r in reports:
         sec = r.section(sid)
         if sec is None:
@@ -193,14 +219,19 @@ def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_
             r.lines[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
             section=sec.id, title=sec.title, published=r.published, kind=sec.kind,
         ))
+        sents = [s for s in sents if not dangling(s.text) and not _RATING_LINE.search(s.text) and _balanced(s.text)]
         title = _standard_title(r, sid)
         scored = score_sentences(sents, f"{title} {query}".strip(), standard=sid)
-        for s in scored:
-            if kind != "findings":
-                if not tone.search(s.text) or (anti is not None and anti.search(s.text)):
-                    continue
-            s.score = max(s.score, 0.6)
-        picked = pick([s for s in scored if kind == "findings" or tone.search(s.text)], 2, min_score=0.5)
+        if want is not None:
+            # A finding with no cue either way reads as a strength in a standard rated Good or
+            # better (inspectors there describe what works); a weakness needs an explicit cue.
+            rated = r.standards.get(sid) or (r.resettlement if sid == "4.1" else None)
+            lenient = want == 1 and rated in ("Good", "Outstanding")
+            scored = [s for s in scored if tone_of(s.text) == want or (lenient and tone_of(s.text) == 0
+                                                                       and not NEGATIVE.search(s.text))]
+            for s in scored:
+                s.score = max(s.score, 0.6)
+        picked = pick(scored, per_report, min_score=0.5)
         out += [(s, r) for s in picked]
     final: list[tuple[Sentence, Report]] = []
     for s, r in out:
@@ -210,6 +241,14 @@ def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_
         if len(final) >= k:
             break
     return final
+
+
+def _balanced(text: str) -> bool:
+    """False for a piece of a longer quotation (an opening quote mark with no closing one)."""
+    return text.count("\u201c") == text.count("\u201d") and text.count('"') % 2 == 0
+
+
+_RATING_LINE = re.compile(r"^(?:Outstanding|Good|Requires improvement|Inadequate)\b|\bwe rated\b|\brated as\b", re.I)
 
 
 def _target_rating(lib: Library, sid: str, target: Report | None, kq: str | None):

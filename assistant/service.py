@@ -254,7 +254,9 @@ class Assistant:
         gate = self._gate(work.passages, work.trusted)
         verified = gate.verify(work.text)
         bullets = [ln[2:] for ln in verified.text.splitlines() if ln.startswith("- ")]
-        paragraph = None if bullets else verified.text.strip() or None
+        # With bullets, the paragraph is the lead line (e.g. "the report has no bullets of its own").
+        lead = "\n".join(ln for ln in verified.text.splitlines() if ln.strip() and not ln.startswith("- "))
+        paragraph = (lead or None) if bullets else verified.text.strip() or None
         ext = Draft(standard=standard, kind=kind, service=service, bullets=bullets, paragraph=paragraph,
                     citations=verified.citations, mode="extractive", unsupported=verified.unsupported,
                     computed_rating=computed)

@@ -154,6 +154,8 @@ def draft(
     if d.computed_rating:
         console.print(f"Computed rating from your figures: [bold]{d.computed_rating}[/bold]")
     body = "\n".join(f"- {b}" for b in d.bullets) if d.bullets else (d.paragraph or "")
+    if d.bullets and d.paragraph:
+        body = d.paragraph + "\n\n" + body  # the lead line ("no bullets of its own ...")
     console.print(Markdown(body))
     _print_answer_sources(console, d)
     if d.unsupported:

@@ -654,12 +654,15 @@
       body.appendChild(el("p", { class: "computed" }, "Computed rating from your key-question counts: ",
         el("span", { class: "chip wide " + bandClass(d.computed_rating) }, d.computed_rating)));
     }
-    if (d.bullets && d.bullets.length) {
+    const hasBullets = Boolean(d.bullets && d.bullets.length);
+    // With bullets, the paragraph is a lead line (e.g. "no bullets of its own; from comparable inspections").
+    if (hasBullets && d.paragraph) body.appendChild(el("div", { class: "draft-paragraph draft-lead" }, renderMarkdown(d.paragraph, ctx)));
+    if (hasBullets) {
       const ul = el("ul", { class: "draft-bullets" });
       for (const b of d.bullets) ul.appendChild(el("li", null, renderInline(b.replace(/^\s*[-*]\s+/, ""), ctx)));
       body.appendChild(ul);
     }
-    if (d.paragraph) body.appendChild(el("div", { class: "draft-paragraph" }, renderMarkdown(d.paragraph, ctx)));
+    if (d.paragraph && !hasBullets) body.appendChild(el("div", { class: "draft-paragraph" }, renderMarkdown(d.paragraph, ctx)));
     if (!(d.bullets && d.bullets.length) && !d.paragraph) {
       body.appendChild(el("p", { class: "hint" }, "The reports gave nothing to draft from for this choice."));
     }
@@ -677,8 +680,10 @@
   function draftMarkdown(d) {
     const out = [`### ${d.standard} ${KIND_TITLES[d.kind] || d.kind}` + (d.service ? ` (${d.service})` : ""), ""];
     if (d.computed_rating) out.push(`Computed rating: ${d.computed_rating}`, "");
+    const lead = d.paragraph && (d.bullets || []).length;
+    if (lead) out.push(d.paragraph, "");
     for (const b of d.bullets || []) out.push("- " + b.replace(/^\s*[-*]\s+/, ""));
-    if (d.paragraph) out.push("", d.paragraph);
+    if (d.paragraph && !lead) out.push("", d.paragraph);
     if (d.citations && d.citations.length) {
       out.push("", "Sources:", "");
       for (const c of d.citations) {
