@@ -21,6 +21,7 @@ from assistant.library import (
 from assistant.rating_rules import get_rules
 from assistant.router import Route
 from assistant.text import STOPWORDS, comparable, split_sentences
+from assistant.tone import FIGURE_QUESTION, dangling, has_figure, tone_of
 from ingest.model import Report
 
 
@@ -154,6 +155,19 @@ def bullet_lookup(route: Route, lib: Library, report: Report, std: str | None, m
     return d if d.passages else None
 
 
+# Question frames whose words are not the topic ("what was missing" is not about "missed").
+_QUESTION_FRAME = re.compile(
+    r"\b(?:(?:what|anything)\s+)?(?:is|was|were|are|'s)\s+(?:missing|lacking|absent|wrong)\b(?!\s+from)|"
+    r"\bwhat(?:'s)?\s+(?:missing|lacking|absent|wrong)\b|\bdo(?:ing)? (?:well|badly)\b|"
+    r"\bwhat (?:did|do|does) (?:the )?(?:inspectors?|report|inspection)s? (?:say|find|think|note)\b", re.I)
+_NEG_Q = re.compile(r"\b(missing|lacking|absent|gaps?|weak(?:ness|nesses)?|wrong|problems?|concerns?|worse|"
+                    r"poor(?:ly)?|badly|shortcomings?|not (?:in place|done|good enough)|needs? to improve)\b", re.I)
+_POS_Q = re.compile(r"\b(do(?:ing)? well|did well|went well|strengths?|good practice|best|worked well|positives?|"
+                    r"strong(?:est)?|praised?)\b", re.I)
+_WHO_LED = re.compile(r"\bwho (?:led|was leading|headed|was (?:the )?lead)|\blead inspector\b|\bled (?:the|this) inspection\b", re.I)
+_LED_BY = re.compile(r"\bled by\b|\blead inspector,? who was\b|\bthe lead inspector (?:was|is)\b", re.I)
+
+
 _SCREENING_Q = re.compile(r"\b(sqs|short quality screening|screening)\b", re.I)
 
 
@@ -185,10 +199,36 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
         scope = [r for r in scope if r.report_type == "sqs"]
         sqs_sources = {r.source for r in scope}
         hits = [h for h in hits if getattr(h, "source", None) in sqs_sources]
+    q = route.question
+    want_figure = bool(FIGURE_QUESTION.search(q))
+    want_tone = -1 if _NEG_Q.search(q) else (1 if _POS_Q.search(q) else 0)
+    topic = _QUESTION_FRAME.sub(" ", topic)
     lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
-    pool = [s for s in lib.drop_boilerplate(merge(sentences_from_hits(hits, lib.lines_of), lexical))
-            if _same_domain(s, std)]
+    if want_figure:
+        # Figures printed only in data tables (caseloads, headcount, budget, rates) are evidence too.
+        lexical += [s for r in scope for s in lexical_candidates(lib.table_rows(r.source), topic)]
+    who = bool(_WHO_LED.search(q))
+    if who:
+        # Who led an inspection: the acknowledgements / sign-off line, even when two reports print
+        # it word for word (same lead inspector) and it therefore counts as boilerplate.
+        lexical += [s for r in scope for s in lib.raw_sentences(r.source)
+                    if _LED_BY.search(s.text) and s.kind != "annex" and s.section not in ("methodology",)]
+    pool = [s for s in merge(lib.drop_boilerplate(sentences_from_hits(hits, lib.lines_of)), lexical)
+            if _same_domain(s, std) and (who or comparable(s.text) not in lib.boilerplate() or s.kind == "table")]
     sents = score_sentences(pool, topic, standard=std, stats=lib.term_stats(), section_bonus=3.0 if std else 1.5)
+    for s in sents:
+        if s.score <= 0:
+            continue
+        if want_figure and has_figure(s.text):
+            s.score += 1.0  # "how many ...": the sentence that carries the number
+        if want_tone and tone_of(s.text) == want_tone:
+            s.score += 0.8  # "what was missing": a negative finding; "what went well": a positive one
+        if who and _LED_BY.search(s.text):
+            s.score += 3.0
+            s.coverage = max(s.coverage, 0.5)
+        if dangling(s.text):
+            s.score -= 0.3  # starts mid-thought: a self-contained sentence reads better
+    sents.sort(key=lambda s: (-s.score, s.source, s.line))
     years = [y for y in range(2000, 2100) if str(y) in route.question]
     if years:
         sents = [s for s in sents if (s.published or "")[:4] in {str(y) for y in years}] or sents
@@ -196,6 +236,7 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     if not chosen:
         d.say(phrase("lookup_service_none", service=svc) if svc else phrase("lookup_none"), trusted=True)
         return d
+    chosen = _with_preceding(chosen, sents)
     chosen = _with_following(chosen, sents, limit=k + 2)
     sources = {s.source for s in chosen}
     if len(sources) == 1:
@@ -221,6 +262,22 @@ def _explicit_standard(route: Route, std: str) -> bool:
     q = route.text.lower()
     return std in q or bool(re.search(r"\b(planning|assessment|reviewing|implementation|delivery|joint working|"
                                       r"governance|leadership|partnerships|facilities|resettlement|staff)\b", q))
+
+
+def _with_preceding(chosen: list[Sentence], pool: Sequence[Sentence]) -> list[Sentence]:
+    """A chosen sentence that starts mid-thought ('However, ...', 'This meant ...') brings the
+    sentence before it in the same paragraph, so the answer never opens on a dangling pronoun."""
+    from dataclasses import replace
+
+    at = {(s.source, s.line, s.index): s for s in pool}
+    out = list(chosen)
+    for s in chosen:
+        if not dangling(s.text) or s.index == 0:
+            continue
+        prev = at.get((s.source, s.line, s.index - 1))
+        if prev is not None and all(prev is not c for c in out):
+            out.insert(out.index(s), replace(prev, score=s.score))
+    return out
 
 
 def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], limit: int) -> list[Sentence]:
@@ -513,6 +570,12 @@ def methodology(route: Route, lib: Library, index: Any) -> Draft:
     templates = prompts.phrases("methodology")
     reports = sorted(lib.reports, key=lambda r: (r.framework or "", r.published or ""), reverse=True)
     facts_by_report = [(r, annex_facts(r)) for r in reports]
+    focus = _methodology_focus(route.question)
+    if focus:
+        # A specific question gets its rule(s) first, then the closely related ones in brief.
+        related = [k for f in focus for k in _RELATED_RULES.get(f, ()) if k not in focus]
+        order = list(dict.fromkeys(focus + related))
+        templates = {k: templates[k] for k in order if k in templates}
     intro_done = False
     for key, template in templates.items():
         sentence = template.format(**values)
@@ -533,14 +596,48 @@ def methodology(route: Route, lib: Library, index: Any) -> Draft:
                 break
         if not chosen:
             continue
-        if not intro_done:
-            d.say(phrase("methodology_intro"), trusted=True)
-            intro_done = True
         marks = "".join(d.cite_fact(f, q) for f, q in chosen)
+        if focus and key in focus:
+            d.say(f"{sentence[:-1]} {marks}.")  # the answer itself, before any list
+            continue
+        if not intro_done:
+            if focus:
+                d.say("")
+            d.say(phrase("methodology_related" if focus else "methodology_intro"), trusted=True)
+            intro_done = True
         d.say(f"- {sentence[:-1]} {marks}.")
-    if not intro_done:
+    if not intro_done and not d.passages:
         d.say(phrase("methodology_none"), trusted=True)
     return d
+
+
+# Which rule a specific methodology question asks about (none matched: all the rules).
+_RULE_CUES: tuple[tuple[str, re.Pattern], ...] = (
+    ("limiting", re.compile(r"resettlement|limiting", re.I)),
+    ("discretion", re.compile(r"discretion|boundary|small sample", re.I)),
+    ("bands", re.compile(r"%|percent|per cent|bands?\b|thresholds?|need (?:on|for|to)|needed|required", re.I)),
+    ("lowest", re.compile(r"lowest|weakest key question|driven by", re.I)),
+    ("qualitative", re.compile(r"domain (?:one|1)|organisational delivery|qualitative|how are (?:the )?(?:governance|staff|partnerships)", re.I)),
+    ("points", re.compile(r"points?\b|overall (?:rating|score)|score (?:worked out|calculated)|out of 36|total", re.I)),
+)
+_RELATED_RULES: dict[str, tuple[str, ...]] = {
+    "bands": ("lowest",), "lowest": ("bands",), "discretion": ("bands",), "limiting": ("overall",),
+    "points": ("overall",), "qualitative": (), "overall": ("points",),
+}
+
+
+def _methodology_focus(question: str) -> list[str]:
+    """The rule keys a specific methodology question is about; [] for a general one ('how are
+    ratings worked out')."""
+    if re.search(r"^\s*(?:how (?:are|is|do|does) (?:the )?ratings?\b(?! band)|(?:what are )?the (?:rating|scoring) rules|methodology\b)",
+                 question, re.I) and not re.search(r"overall|resettlement|discretion|%|percent", question, re.I):
+        return []
+    found = [k for k, pat in _RULE_CUES if pat.search(question)]
+    if "limiting" in found:
+        found = ["limiting"]  # "does resettlement count towards the overall score": that rule alone
+    if "points" in found:
+        found = [k for k in found if k != "points"] + ["points", "overall"] if len(found) == 1 else found
+    return found[:2]
 
 
 def _probe_passage(f: Fact, quote: str | None, n: int) -> Passage:

@@ -219,7 +219,8 @@ def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_
             r.lines[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
             section=sec.id, title=sec.title, published=r.published, kind=sec.kind,
         ))
-        sents = [s for s in sents if not dangling(s.text) and not _RATING_LINE.search(s.text) and _balanced(s.text)]
+        sents = [s for s in sents if not dangling(s.text) and _balanced(s.text)
+                 and (kind == "findings" or not _RATING_LINE.search(s.text))]  # a bullet is a finding, not a rating
         title = _standard_title(r, sid)
         scored = score_sentences(sents, f"{title} {query}".strip(), standard=sid)
         if want is not None:

@@ -46,6 +46,12 @@ WEAK_TERMS = frozenset(content_terms(
 
 
 DOC_WORDS = frozenset(content_terms("screening screenings sqs letter inspection inspections report reports document"))
+# Words of the asking, not of the topic ("how many cases were looked at", "what did they mention
+# about"): in a question they would match report sentences literally ("we looked at").
+QUERY_GENERIC = frozenset(content_terms(
+    "look looked looking see seen saw happen happened happening mention mentioned describe described think "
+    "thought know knew anything something thing things kind sort lot get got like want need"
+))
 
 
 @dataclass
@@ -68,11 +74,13 @@ class Sentence:
     score: float = 0.0
     coverage: float = 0.0  # share of the query's (IDF-weighted) terms the sentence contains
     terms: set[str] = field(default_factory=set)
+    quote: str | None = None  # the source text when ``text`` is a rendering of it (a table row)
 
     def passage(self, n: int) -> Passage:
+        q = self.quote or self.text
         return Passage(
             n=n, source=self.source, service=self.service, section=self.section, title=self.title,
-            line_start=self.line, line_end=self.line, page=self.page, text=self.text, quote=self.text,
+            line_start=self.line, line_end=self.line, page=self.page, text=q, quote=q,
         )
 
 
@@ -144,7 +152,7 @@ def score_sentences(
     and the retriever's rank; returns the list sorted best first."""
     # Years and words naming the document itself select a report; they are not the topic.
     q_terms = [t for t in dict.fromkeys(content_terms(query))
-               if not re.fullmatch(r"(?:19|20)\d\d", t) and t not in DOC_WORDS]
+               if not re.fullmatch(r"(?:19|20)\d\d", t) and t not in DOC_WORDS and t not in QUERY_GENERIC]
     if not sentences:
         return []
     n = len(sentences)
@@ -254,5 +262,47 @@ def merge(*groups: Iterable[Sentence]) -> list[Sentence]:
 def lexical_candidates(sentences: Iterable[Sentence], query: str, min_terms: int = 1) -> list[Sentence]:
     """Sentences of a whole report sharing at least ``min_terms`` query terms: a cheap exhaustive
     pass that catches what the retriever's top-k missed."""
-    q = set(content_terms(query))
+    q = set(content_terms(query)) - QUERY_GENERIC
     return [s for s in sentences if len(q & s.terms) >= min_terms]
+
+
+_CELL_SPLIT = re.compile(r"\t+|\s{3,}|\s*\|\s*")
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+
+
+def table_rows(
+    lines: Sequence[str], line_start: int, *, source: str, service: str | None, section_of, published: str | None = None,
+    framework: str | None = None, page_of=None,
+) -> list[Sentence]:
+    """Label + figure rows of data tables ('Total staff headcount (FTE)<tab>43.7', '267<tab>First-time
+    entrant rate ...') as evidence: the text is rendered 'label: figure.' so it reads as a sentence,
+    the quote is the row itself, so the gate checks it against the line verbatim.
+
+    Why: contextual facts and inspection-data annexes print caseloads, headcounts, budgets and
+    rates only in tables; without this, a lookup for such a figure has nothing to cite."""
+    out: list[Sentence] = []
+    for i, raw in enumerate(lines):
+        body = raw.strip()
+        if not body or len(body) > 300 or not _TABLEISH.search(body) and "|" not in body:
+            continue
+        cells = [c.strip() for c in _CELL_SPLIT.split(_FOOTNOTE_MARKS.sub("", body)) if c.strip() and not re.fullmatch(r"-+|:?-+:?", c.strip())]
+        labels = [c for c in cells if len(_LABEL_WORD.findall(c)) >= 2 and not re.match(r"[\d\u00a3$\u20ac]", c)]
+        values = [c for c in cells if c not in labels and re.search(r"\d", c)]
+        if len(labels) != 1 or not values or len(values) > 2:
+            continue
+        label = labels[0].rstrip(" :")
+        sec_id, title, kind = section_of(line_start + i)
+        values = [v for v in values if not re.fullmatch(r"\d\.\d\.?", v)]  # standard numbers, not figures
+        if (not values or label.endswith("?") or sec_id in ("contents", "cover", "ratings", "methodology")
+                or re.search(r"\.{4,}", label)):
+            continue  # key-question rows are numeric answers' job; contents lines are page numbers
+        text = f"{label}: {' / '.join(values)}."
+        out.append(Sentence(
+            text=text, source=source, service=service, section=sec_id, title=title, line=line_start + i,
+            page=page_of(line_start + i) if page_of else None, kind="table", framework=framework,
+            published=published, hit_rank=99, terms=set(content_terms(label)), quote=normalise(raw),
+        ))
+    return out
+
+
+_FOOTNOTE_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f]+")

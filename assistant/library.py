@@ -124,6 +124,36 @@ class Library:
             cache[key] = out
         return cache[key]
 
+    def table_rows(self, source: str) -> list:
+        """Label + figure rows of the report's data tables as evidence sentences (fresh copies)."""
+        from dataclasses import replace
+
+        from assistant.evidence import table_rows
+
+        r = self.get(source)
+        if r is None:
+            return []
+        cache = self.__dict__.setdefault("_rows", {})
+        key = (source, r.sha256)
+        if key not in cache:
+            def section_of(line: int):
+                best = None
+                for s in r.sections:
+                    if s.line_start <= line <= s.line_end and (best is None or s.line_end - s.line_start < best.line_end - best.line_start):
+                        best = s
+                return (best.id, best.title, best.kind) if best else ("front", "", None)
+
+            cache[key] = table_rows(r.lines, 1, source=r.source, service=r.service, section_of=section_of,
+                                    published=r.published, framework=r.framework, page_of=r.page_of)
+        return [replace(s) for s in cache[key]]
+
+    def raw_sentences(self, source: str) -> list:
+        """Every sentence of a report, boilerplate included (e.g. an acknowledgements line that two
+        reports share word for word because the same inspector led both)."""
+        from dataclasses import replace
+
+        return [replace(s) for s in self._raw_sentences(source)]
+
     def boilerplate(self) -> set[str]:
         """Sentences printed in two or more reports (standard descriptors, footnotes): they say
         nothing about a particular service, so composers skip them."""

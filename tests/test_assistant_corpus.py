@@ -256,3 +256,51 @@ def test_drafting_asked_as_a_question(assistant):
     assert "2.2 Strengths" in ans.answer and "2.2 Areas for improvement" in ans.answer
     bullets = [ln for ln in ans.answer.splitlines() if ln.startswith("- ")]
     assert len(bullets) >= 4 and all(re.search(r"\[\d+\]", b) for b in bullets)
+
+
+def test_figure_printed_only_in_a_data_table_is_cited_to_its_row(assistant):
+    a = assistant.ask("kirklees staff headcount FTE")
+    valid(assistant, a)
+    assert "43.7" in a.answer
+    row = next(c for c in a.citations if "43.7" in c.quote)
+    assert row.line_start == row.line_end and "headcount" in row.quote.lower()
+
+
+def test_who_led_the_inspection_comes_from_the_acknowledgements(assistant):
+    a = assistant.ask("who led the st helens 2023 inspection")
+    valid(assistant, a)
+    assert "Mike Lane" in a.answer
+    assert all(c.source == "st-helens-2023.txt" for c in a.citations)
+    assert "licence" not in a.answer.lower() and "isbn" not in a.answer.lower()
+
+
+def test_what_was_missing_prefers_negative_findings_over_the_word_missed(assistant):
+    a = assistant.ask("TH policies - what was missing")
+    valid(assistant, a)
+    assert "policy register" in a.answer
+    assert " missed" not in a.answer
+
+
+def test_lookup_never_opens_a_bullet_on_a_dangling_however(assistant):
+    a = assistant.ask("TH policies - what was missing")
+    bullets = [ln for ln in a.answer.splitlines() if ln.startswith("- ")]
+    assert bullets and not any(re.match(r"- (?:However,|This |They |It )", b) for b in bullets[:1])
+
+
+@pytest.mark.parametrize("question, first, absent", [
+    ("what % do you need on a key question for outstanding", "80%", "0-3 scale"),
+    ("does resettlement count towards the overall score", "does not influence", "percentage points"),
+    ("what is professional discretion", "professional discretion", "0-3 scale"),
+])
+def test_specific_methodology_question_answers_that_rule_first(assistant, question, first, absent):
+    a = assistant.ask(question)
+    valid(assistant, a)
+    assert a.kind == "methodology"
+    head = a.answer.split("\n\n")[0]
+    assert first in head and not head.startswith("- ")
+    assert absent not in a.answer  # not every rule
+
+
+def test_general_methodology_question_still_lists_the_rules(assistant):
+    a = assistant.ask("How are ratings worked out?")
+    assert len([ln for ln in a.answer.splitlines() if ln.startswith("- ")]) >= 5
