@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.model import Answer, Citation, Draft  # noqa: F401  (re-exported for routes)
+from index.store import ReportSummary
 
 # A hard ceiling for the schema; the configurable, usually lower limit is
 # settings.max_question_chars, checked in the route so it can follow the settings.
@@ -82,22 +83,10 @@ class DraftIn(BaseModel):
     mode: AnswerMode | None = Field(default=None, description=MODE_DOC)
 
 
-class ReportOut(BaseModel):
-    """One indexed report as listed by GET /api/reports."""
+class ReportOut(ReportSummary):
+    """One indexed report as listed by GET /api/reports: the index's summary plus its id."""
 
     id: str = Field(description="The report's source name; use it in /api/reports/{id}.")
-    source: str
-    service: str | None = None
-    published: str | None = None
-    year: int | None = None
-    framework: str | None = None
-    report_type: str | None = None
-    overall: str | None = None
-    score: int | None = None
-    max_score: int | None = None
-    resettlement: str | None = None
-    sha256: str | None = None
-    chunks: int | None = None
 
 
 class UploadOut(BaseModel):

@@ -92,23 +92,11 @@ def safe_source_name(filename: str) -> str:
     return name[:180]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def _load_report_from_bytes(data: bytes, filename: str) -> Report:
     """Parser entry point (ingest owns it); imported lazily to keep this module light."""
     import ingest
 
-    if hasattr(ingest, "load_bytes"):
-        return ingest.load_bytes(data, filename)
-    raise RuntimeError("the report parser (ingest.load_bytes) is not available")
+    return ingest.load_bytes(data, filename)
 
 
 class Index:
