@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # --- data -------------------------------------------------------------------------------------
 
@@ -252,6 +253,15 @@ def expand_abbreviations(query: str) -> tuple[str, dict[str, str]]:
 def service_aliases(services: list[str]) -> dict[str, str]:
     """Alias -> canonical service name, derived from the indexed service names.
 
+    Cached per service list (``_service_aliases``); a copy is returned so callers may edit it.
+    """
+    return dict(_service_aliases(tuple(services)))
+
+
+@lru_cache(maxsize=64)
+def _service_aliases(services: tuple[str, ...]) -> dict[str, str]:
+    """Alias -> canonical service name, derived from the indexed service names.
+
     "Tower Hamlets and City of London" gives "tower hamlets and city of london", "tower hamlets",
     "city of london", "tower", "hamlets", "th" and "thcol"; "St Helens" gives "st helens", "st. helens",
     "saint helens", "helens", "sh". Ambiguous aliases (shared by two services) are dropped.
@@ -287,22 +297,48 @@ def service_aliases(services: list[str]) -> dict[str, str]:
     return {alias: next(iter(names)) for alias, names in candidates.items() if len(names) == 1}
 
 
+@dataclass(frozen=True)
+class _AliasPattern:
+    alias: str
+    service: str
+    pattern: re.Pattern[str]  # alias as a whole word in the normalised query
+    initials: re.Pattern[str] | None  # for short alphabetic aliases: the alias typed in capitals
+
+
+@lru_cache(maxsize=64)
+def _alias_patterns(services: tuple[str, ...]) -> tuple[_AliasPattern, ...]:
+    """Compiled alias patterns, longest alias first, once per service list.
+
+    Why: at 500 services there are ~600 aliases, more than ``re``'s own cache holds, so compiling
+    them per query dominated search time.
+    """
+    aliases = _service_aliases(services)
+    out = []
+    for alias in sorted(aliases, key=len, reverse=True):
+        short = len(alias) <= 4 and " " not in alias and alias.isalpha()
+        out.append(_AliasPattern(
+            alias=alias,
+            service=aliases[alias],
+            pattern=re.compile(r"(?<![a-z0-9])" + re.escape(alias) + r"(?:'s)?(?![a-z0-9])"),
+            initials=re.compile(r"(?<![A-Za-z])" + re.escape(alias.upper()) + r"(?![A-Za-z])") if short else None,
+        ))
+    return tuple(out)
+
+
 def find_services(query: str, services: list[str]) -> list[str]:
     """Canonical services a question names (full names, parts, first words, initials like "TH")."""
     norm = normalise(query)
     found: list[str] = []
-    aliases = service_aliases(services)
-    for alias in sorted(aliases, key=len, reverse=True):
-        pattern = r"(?<![a-z0-9])" + re.escape(alias) + r"(?:'s)?(?![a-z0-9])"
-        if re.search(pattern, norm):
-            service = aliases[alias]
-            if len(alias) <= 4 and " " not in alias and alias.isalpha():
-                # Short initials count only when typed in capitals ("TH") or as the whole query.
-                if not re.search(r"(?<![A-Za-z])" + re.escape(alias.upper()) + r"(?![A-Za-z])", query) \
-                        and norm != alias:
-                    continue
-            if service not in found:
-                found.append(service)
+    for entry in _alias_patterns(tuple(services)):
+        # The substring test is a necessary condition for the pattern and far cheaper than it.
+        if entry.alias not in norm or not entry.pattern.search(norm):
+            continue
+        if entry.initials is not None:
+            # Short initials count only when typed in capitals ("TH") or as the whole query.
+            if not entry.initials.search(query) and norm != entry.alias:
+                continue
+        if entry.service not in found:
+            found.append(entry.service)
     return found
 
 
