@@ -8,7 +8,9 @@ made by another process), so it can never disagree with Chroma for longer than o
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Sequence
 
@@ -50,19 +52,51 @@ def tokenize(text: str) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25Okapi over a fixed list of documents; ``scores`` returns one score per document."""
+    """BM25Okapi over a fixed list of documents; ``scores`` returns one score per document.
+
+    Scores equal rank-bm25's ``BM25Okapi(docs).get_scores(unique query tokens)`` (same k1, b,
+    epsilon and idf floor), but each term's per-document weight is computed once here and kept as
+    a posting list (doc ids, weights), so a query costs one vector add per query term instead of
+    rank-bm25's Python loop over every document per term (~30% of search time at 19k chunks).
+    """
+
+    k1 = 1.5
+    b = 0.75
+    epsilon = 0.25
 
     def __init__(self, texts: Sequence[str]) -> None:
-        from rank_bm25 import BM25Okapi
-
         self.size = len(texts)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if not texts:
+            return
         docs = [tokenize(t) or ["\x00"] for t in texts]
-        self._bm25 = BM25Okapi(docs) if docs else None
+        doc_len = np.array([len(d) for d in docs], dtype=np.float64)
+        avgdl = float(doc_len.sum()) / self.size
+        ids: dict[str, list[int]] = {}
+        tfs: dict[str, list[int]] = {}
+        for doc_id, doc in enumerate(docs):
+            for term, tf in Counter(doc).items():
+                ids.setdefault(term, []).append(doc_id)
+                tfs.setdefault(term, []).append(tf)
+        # Idf exactly as rank_bm25.BM25Okapi._calc_idf: negative idfs get epsilon * mean idf.
+        idf: dict[str, float] = {}
+        for term, doc_ids in ids.items():
+            freq = len(doc_ids)
+            idf[term] = math.log(self.size - freq + 0.5) - math.log(freq + 0.5)
+        eps = self.epsilon * (sum(idf.values()) / len(idf))
+        norm = self.k1 * (1 - self.b + self.b * doc_len / avgdl)
+        for term, doc_ids in ids.items():
+            term_idf = idf[term] if idf[term] >= 0 else eps
+            where = np.asarray(doc_ids, dtype=np.int64)
+            tf = np.asarray(tfs[term], dtype=np.float64)
+            self._postings[term] = (where, term_idf * (tf * (self.k1 + 1) / (tf + norm[where])))
 
     def scores(self, query: str) -> np.ndarray:
-        if self._bm25 is None:
+        if not self.size:
             return np.zeros(0, dtype=np.float32)
-        tokens = list(dict.fromkeys(tokenize(query)))
-        if not tokens:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        score = np.zeros(self.size, dtype=np.float64)
+        for token in dict.fromkeys(tokenize(query)):
+            posting = self._postings.get(token)
+            if posting is not None:
+                score[posting[0]] += posting[1]
+        return score.astype(np.float32)
