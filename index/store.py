@@ -459,9 +459,11 @@ class Index:
 
 def _test_pause(folder: Path, source: str) -> None:
     """Crash-test hook: with YOTASSIST_TEST_SLOW_INGEST=<seconds>, stop after a report's chunks are
-    written and before its commit, leaving a marker, so a test can SIGKILL the process there."""
+    written and before its commit, leaving a marker, so a test can SIGKILL the process there.
+    YOTASSIST_TEST_SLOW_INGEST_AT=<source> limits the stop to that report (the others commit at once)."""
     delay = os.environ.get("YOTASSIST_TEST_SLOW_INGEST")
-    if delay:
+    only = os.environ.get("YOTASSIST_TEST_SLOW_INGEST_AT")
+    if delay and (not only or only == source):
         (folder / f".test-paused-{source}").touch()
         time.sleep(float(delay))
 

@@ -2,8 +2,8 @@
 
 One real index is built from the sample reports with the real CLI (``yotassist ingest``) and
 served by a real ``yotassist serve`` process on a free port; every API test module shares it.
-Embeddings are cached across test sessions in ``build/test-embed-cache.sqlite`` (the index's
-own content-hash cache, copied in before ingest and back afterwards), so only the first run pays
+Embeddings come from the shared test cache (``tests/embed_cache.py``: the index's own
+content-hash cache, seeded before ingest and merged back afterwards), so only the first run pays
 for embedding the samples; queries always run through the real model.
 
 Registered as a plugin from ``tests/conftest.py`` so the session fixtures are shared.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,10 +24,11 @@ from typing import Iterator
 import httpx
 import pytest
 
+import embed_cache
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 ARTIFACTS = ROOT / "test-artifacts"
-EMBED_CACHE = ROOT / "build" / "test-embed-cache.sqlite"
 SUFFIXES = {".txt", ".md", ".pdf", ".html", ".htm"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -67,20 +67,13 @@ def cli(*args: str) -> list[str]:
 
 def build_index(index_dir: Path, home: Path) -> None:
     """Ingest the samples with the real CLI, reusing the cross-session embedding cache."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    cache = index_dir / "embed-cache.sqlite"
-    if EMBED_CACHE.is_file():
-        shutil.copyfile(EMBED_CACHE, cache)
+    embed_cache.seed(index_dir)
     files = [str(p) for p in sample_files()]
     proc = subprocess.run(cli("ingest", *files, "--index", str(index_dir), "--quiet"), cwd=ROOT,
                           env=server_env(home), capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         raise RuntimeError(f"ingest failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    if cache.is_file():
-        EMBED_CACHE.parent.mkdir(parents=True, exist_ok=True)
-        tmp = EMBED_CACHE.with_suffix(".tmp")
-        shutil.copyfile(cache, tmp)
-        os.replace(tmp, EMBED_CACHE)
+    embed_cache.merge(index_dir)
 
 
 @dataclass

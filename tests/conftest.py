@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,18 @@ def samples_dir() -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three small generated reports (bench/make_corpus.py, compact) with their truth and questions.
+
+    Shared by the crash-safety and server-mode tests so the same texts (and so the same cached
+    vectors, see tests/embed_cache.py) serve both.
+    """
+    sys.path.insert(0, str(ROOT / "bench"))
+    import make_corpus
+
+    out = tmp_path_factory.mktemp("synthetic")
+    make_corpus.generate(3, 21, out, compact=True)
+    return out

@@ -1,8 +1,8 @@
 """Crash safety with real processes: SIGKILL mid-ingest, damaged and foreign index folders, reindex.
 
 The ingest is a real ``yotassist ingest`` subprocess. ``YOTASSIST_TEST_SLOW_INGEST`` makes it
-pause after a report's chunks are written to Chroma and before the report is committed, leaving
-a marker file; the test kills it with SIGKILL exactly there.
+pause after report 2's chunks are written to Chroma and before it is committed, leaving a marker
+file; the test kills it with SIGKILL exactly there.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import embed_cache  # noqa: E402
 import make_corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -68,24 +70,28 @@ def one_clean_line(out: subprocess.CompletedProcess) -> str:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> list[Path]:
-    out = tmp_path_factory.mktemp("syn")
-    make_corpus.generate(3, 33, out)
-    return sorted((out / "reports").glob("*.txt"))
+def reports(synthetic_dir: Path) -> list[Path]:
+    return sorted((synthetic_dir / "reports").glob("*.txt"))
 
 
 @pytest.fixture(scope="module")
-def killed_index(tmp_path_factory, reports: list[Path]) -> tuple[Path, Path, Path]:
-    """An index whose ingest of three reports was SIGKILLed after report 2's chunks were written."""
+def killed_index(tmp_path_factory, reports: list[Path]) -> Iterator[tuple[Path, Path, Path]]:
+    """An index whose ingest of three reports was SIGKILLed after report 2's chunks were written.
+
+    Only report 2 pauses (YOTASSIST_TEST_SLOW_INGEST_AT); report 1 commits at once. The index is
+    seeded from the shared embedding cache: the kill point is about commits, not embedding.
+    """
     home = tmp_path_factory.mktemp("home")
     index = home / "index"
+    embed_cache.seed(index)
     src = home / "incoming"
     src.mkdir()
     for p in reports:
         (src / p.name).write_bytes(p.read_bytes())
     proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "ingest", str(src),
                              "--index", str(index), "--quiet"], cwd=ROOT,
-                            env=env_for(home, YOTASSIST_TEST_SLOW_INGEST="120"),
+                            env=env_for(home, YOTASSIST_TEST_SLOW_INGEST="120",
+                                        YOTASSIST_TEST_SLOW_INGEST_AT=reports[1].name),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     marker = index / f".test-paused-{reports[1].name}"
     deadline = time.time() + 600
@@ -93,12 +99,13 @@ def killed_index(tmp_path_factory, reports: list[Path]) -> tuple[Path, Path, Pat
         while not marker.exists():
             assert proc.poll() is None, "ingest ended before reaching the second report"
             assert time.time() < deadline, "ingest never reached the second report"
-            time.sleep(0.2)
+            time.sleep(0.1)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    return home, index, src
+    yield home, index, src
+    embed_cache.merge(index)
 
 
 def test_sigkill_mid_ingest_shows_only_complete_reports(killed_index, reports: list[Path]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import embed_cache
 from index.store import Index
 
 pytestmark = pytest.mark.slow
@@ -29,8 +30,12 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) ->
     src = tmp_path_factory.mktemp("samples-src")
     for f in _sample_files(samples_dir):
         shutil.copy(f, src / f.name)
-    idx = Index.open(index_dir=tmp_path_factory.mktemp("samples-index") / "index")
+    # Seeded from the shared embedding cache: no test here counts embeddings of this first ingest.
+    index_dir = tmp_path_factory.mktemp("samples-index") / "index"
+    embed_cache.seed(index_dir)
+    idx = Index.open(index_dir=index_dir)
     summary = idx.ingest([src], progress=False)
+    embed_cache.merge(index_dir)
     return idx, src, summary
 
 
@@ -39,6 +44,9 @@ def small_index(tmp_path: Path, samples_dir: Path) -> tuple[Index, Path]:
     src = tmp_path / "src"
     src.mkdir()
     shutil.copy(samples_dir / "ashbridge-2023.txt", src / "ashbridge-2023.txt")
+    # Seeded (the unchanged Ashbridge paragraphs come from the cache) but never merged back, so a
+    # text a test adds here is never in the shared cache and is always really embedded.
+    embed_cache.seed(tmp_path / "index")
     idx = Index.open(index_dir=tmp_path / "index")
     summary = idx.ingest([src], progress=False)
     assert [r.status for r in summary.results] == ["added"]

@@ -21,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import embed_cache  # noqa: E402
 import make_corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -66,10 +67,8 @@ def chroma_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("syn")
-    make_corpus.generate(3, 21, out)
-    return out
+def synthetic(synthetic_dir: Path) -> Path:
+    return synthetic_dir
 
 
 def cli(args: list[str], home: Path, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -92,6 +91,10 @@ def test_two_instances_share_one_server(chroma_server: str, synthetic: Path, sam
     reports = synthetic / "reports"
     first, second, third = (reports / t["source"] for t in truths)
 
+    # Both local folders start from the shared embedding cache (document vectors only; every query
+    # still goes through the real model in each process).
+    embed_cache.seed(tmp_path / "a")
+    embed_cache.seed(tmp_path / "b")
     a = Index.open(Settings(home=tmp_path / "a-home"), index_dir=tmp_path / "a", chroma_url=chroma_server)
     summary = a.ingest([samples_dir / "ashbridge-2023.txt", first, second], progress=False)
     assert summary.ok and summary.count("added") == 3, summary
@@ -142,6 +145,8 @@ def test_two_instances_share_one_server(chroma_server: str, synthetic: Path, sam
     qfile.write_text(fact1["question"] + "\n")
     out = cli(["search", "--queries", str(qfile), "--chroma-url", chroma_server, "--index", str(tmp_path / "b")], b_home)
     assert first.name not in {h["source"] for h in json.loads(out.stdout.splitlines()[0])["hits"]}
+    embed_cache.merge(tmp_path / "a")
+    embed_cache.merge(tmp_path / "b")
 
 
 def test_unreachable_server_is_one_clear_line(tmp_path: Path) -> None:
