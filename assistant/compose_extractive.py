@@ -424,6 +424,12 @@ def _rating_grid_asked(route: Route) -> str | None:
     return None if rest else m.group(1).capitalize()
 
 
+def _rated(r: Report, rating: str) -> bool:
+    """Whether any standard of the report (resettlement included) got ``rating``."""
+    got = list(r.standards.values()) + ([r.resettlement] if r.resettlement else [])
+    return any(g and g.lower() == rating.lower() for g in got)
+
+
 def _rating_grid_cell(r: Report, rating: str, d: Draft) -> str | None:
     """The standards a report rated ``rating``, each cited to its ratings-table row."""
     parts = []
@@ -434,6 +440,39 @@ def _rating_grid_cell(r: Report, rating: str, d: Draft) -> str | None:
         if f is not None:
             parts.append(f"{sid} {r.standard_titles.get(sid) or _standard_title(r, sid)} {d.cite_fact(f)}")
     return f"{rating}: " + "; ".join(parts) + "." if parts else None
+
+
+#: Comparative answers over a big library cover only the services whose reports match best:
+#: scoring every report's sentences made one ask take 20-47 s at 200-500 reports.
+MAX_COMPARED_SERVICES = 12
+
+
+@dataclass
+class ComparedServices:
+    """Which services a comparative answer covers, and the retrieval hits that chose them."""
+
+    services: list[str]
+    hits: dict[str, list] | None = None  # service -> hits to reuse (None: search per service)
+    more: int = 0  # services in the library left out of the table
+
+
+def compared_services(route: Route, services: Sequence[str], index: Any, query: str,
+                      limit: int = MAX_COMPARED_SERVICES) -> ComparedServices:
+    """All services when there are few (or the question names them); otherwise the ``limit``
+    services whose chunks rank best in one diversified search."""
+    services = sorted(services)
+    if len(services) <= limit or len(route.services) >= 2:
+        return ComparedServices(services=services, hits=None)
+    hits = _search(index, query, max(4 * limit, 40), diversify=True)
+    by_service: dict[str, list] = {}
+    for h in hits:
+        if h.service in services:
+            by_service.setdefault(h.service, []).append(h)
+    ranked = list(by_service)  # first appearance = best hit order
+    chosen = ranked[:limit]
+    # The chosen services still get their own search (as with a small library): one global hit
+    # per service is too little evidence for a table cell.
+    return ComparedServices(services=sorted(chosen), hits=None, more=len(services) - len(chosen))
 
 
 def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) -> Draft:
@@ -467,22 +506,29 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
     d.say("|---|---|---|---|", trusted=True)
     ratings_seen: dict[str, list[tuple[str, str]]] = {}
     no_evidence: list[str] = []
-    for service in sorted(by_service):
+    big = len(by_service) > MAX_COMPARED_SERVICES
+    compared = (ComparedServices(services=sorted(by_service)) if grid
+                else compared_services(route, list(by_service), index, query))
+    for service in compared.services:
         if grid:
             for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
-                if not r.standards:
+                if not r.standards or (big and not _rated(r, grid)):
+                    if r.standards:
+                        no_evidence.append(label(r))
                     continue  # a screening letter carries no ratings
                 f, fs = overall_fact(r), score_fact(r)
                 rating_cell = f"{r.overall} {d.cite_fact(f)}" if r.overall and f else phrase("comparative_not_rated")
                 if r.overall and f:
                     ratings_seen.setdefault(r.overall, []).append((label(r), d.cite_fact(f)))
                 kq_cell = f"{r.score}/{r.max_score} {d.cite_fact(fs)}" if r.score is not None and fs else "-"
-                cell = _rating_grid_cell(r, grid, d)
+                cell = _rating_grid_cell(r, grid, d) if not big or _rated(r, grid) else None
                 if cell is None:
                     no_evidence.append(label(r))
+                    if big:
+                        continue  # a big library lists only the services that have the rating
                 d.say(f"| {label(r)} | {rating_cell} | {kq_cell} | {cell or phrase('comparative_no_evidence')} |")
             continue
-        hits = _search(index, query, 8, service=service)
+        hits = compared.hits[service] if compared.hits is not None else _search(index, query, 8, service=service)
         hit_sents = sentences_from_hits(hits, lib.lines_of)
         for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
             lexical = lexical_candidates(lib.sentences(r.source), topic)
@@ -524,6 +570,8 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
                 no_evidence.append(label(r))
             d.say(f"| {label(r)} | {rating_cell} | {kq_cell} | {evidence} |")
     d.say("")
+    if compared.more:
+        d.say(phrase("comparative_truncated", shown=len(compared.services), more=compared.more), trusted=True)
     if ratings_seen and std:
         title = _standard_title(ref, std)
         parts = []
@@ -539,7 +587,9 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
                 who = ", ".join(f"{lab} {m}" for lab, m in ratings_seen[rating])
                 parts.append(f"{rating} in {who}")
         d.say("Overall ratings: " + "; ".join(parts) + ".")
-    if no_evidence and grid:
+    if no_evidence and grid and big:
+        d.say(f"No standard was rated {grid} in the other {len(no_evidence)} services' reports.", trusted=True)
+    elif no_evidence and grid:
         d.say(f"No standard was rated {grid} in: {', '.join(no_evidence)}.", trusted=True)
     elif no_evidence:
         d.say(f"No evidence on this topic was found in: {', '.join(no_evidence)}.", trusted=True)

@@ -152,7 +152,9 @@ class Assistant:
         query = r.expanded or r.text
         if r.kind == "comparative":
             hits = []
-            for svc in (r.services if len(r.services) > 1 else self.lib.services()):
+            compared = cx.compared_services(r, r.services if len(r.services) > 1 else self.lib.services(),
+                                            self.index, query)
+            for svc in compared.services:
                 hits += cx._search(self.index, query, 2, service=svc)
         elif r.services:
             hits = cx._search(self.index, query, k, service=r.services[0])
