@@ -39,11 +39,25 @@ class Encoder(Protocol):
 
 
 _BACKENDS: dict[str, Callable[[EmbeddingSettings], Encoder]] = {}
+_CACHE_TAGS: dict[str, str] = {}
 
 
-def register_backend(name: str, factory: Callable[[EmbeddingSettings], Encoder]) -> None:
-    """Make ``settings.embed.backend == name`` build its encoder with ``factory``."""
+def register_backend(name: str, factory: Callable[[EmbeddingSettings], Encoder], cache_tag: str | None = None) -> None:
+    """Make ``settings.embed.backend == name`` build its encoder with ``factory``.
+
+    ``cache_tag`` (default: the name) goes into the vector-cache key instead of the name: a backend
+    whose recipe changes (e.g. a new quantisation) bumps its tag so vectors cached by the old recipe
+    are not served as if the new one had made them.
+    """
     _BACKENDS[name] = factory
+    _CACHE_TAGS[name] = cache_tag or name
+
+
+def cache_tag(backend: str) -> str:
+    """The backend's vector-cache tag (imports the backend module, which is cheap, not its model)."""
+    if backend not in _BACKENDS:
+        _load_backend_module(backend)
+    return _CACHE_TAGS.get(backend, backend)
 
 
 class TorchEncoder:
@@ -172,7 +186,7 @@ class CachedEmbedder:
         self.cache = VectorCache(cache_path)
         self.stats = CacheStats()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._key_prefix = f"{settings.model}\x00{settings.backend}\x00"
+        self._key_prefix = f"{settings.model}\x00{cache_tag(settings.backend)}\x00"
 
     @property
     def encoder(self) -> Encoder:

@@ -72,9 +72,34 @@ def test_backend_seam_uses_the_fast_path(models, monkeypatch) -> None:
     from index.embedder import CachedEmbedder
     from yotassist.settings import EmbeddingSettings
 
+    from index import embed_onnx
+
     emb = CachedEmbedder(EmbeddingSettings(backend="onnx-int8"), None)
-    assert emb.encoder.model_id.endswith(":onnx-int8")
+    assert emb.encoder.model_id.endswith(":" + embed_onnx.INT8_CACHE_TAG)
     vecs = emb.embed_documents(TEXTS)
     assert vecs.shape == (len(TEXTS), 384)
     q = emb.embed_query("joint decision-making panel diversion")
     assert int(np.argmax(vecs @ q)) == 2
+
+
+def test_changed_recipe_changes_cache_key_and_export_folder(models, monkeypatch) -> None:
+    """Vectors and exports made by an older recipe must never be reused by a newer one."""
+    from index import embed_onnx
+    from index.embedder import CachedEmbedder, cache_tag
+    from yotassist.settings import EmbeddingSettings
+
+    settings = EmbeddingSettings(backend="onnx-int8")
+    assert cache_tag("onnx-int8") == embed_onnx.INT8_CACHE_TAG == f"onnx-int8-v{embed_onnx.RECIPE}"
+    assert cache_tag("torch") == "torch"
+    key_now = CachedEmbedder(settings, None)._key("same text")
+    assert key_now != CachedEmbedder(EmbeddingSettings(backend="torch"), None)._key("same text")
+    folder_now = embed_onnx.ensure_onnx_export(str(settings.model), models)
+    assert folder_now.name.endswith(f"-v{embed_onnx.RECIPE}")
+
+    from index import embedder
+
+    monkeypatch.setitem(embedder._CACHE_TAGS, "onnx-int8", "onnx-int8-v999")
+    assert CachedEmbedder(settings, None)._key("same text") != key_now
+    monkeypatch.setattr(embed_onnx, "RECIPE", 999)
+    monkeypatch.setattr(embed_onnx, "_export", lambda src, dst: (dst / embed_onnx._READY).write_text("x"))
+    assert embed_onnx.ensure_onnx_export(str(settings.model), models) != folder_now
