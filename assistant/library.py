@@ -56,9 +56,15 @@ class Library:
     """Cached parsed reports of an index (``Index.reports()`` / ``Index.get_report``)."""
 
     def __init__(self, index: Any) -> None:
+        import threading
+
         self.index = index
         self._reports: dict[str, Report] = {}
         self._sig: tuple | None = None
+        # One thread builds the library-wide caches (report list, boilerplate, term statistics)
+        # while concurrent first questions wait: at 500 reports building them takes seconds, and
+        # 25 API threads each building their own copy at once starved the server.
+        self._lock = threading.RLock()
 
     def refresh(self, force: bool = False) -> None:
         """Re-read the index's report list (at most every couple of seconds unless forced): one
@@ -68,6 +74,12 @@ class Library:
         now = time.monotonic()
         if not force and self._sig is not None and now - self.__dict__.get("_checked", 0.0) < 2.0:
             return
+        with self._lock:
+            if not force and self._sig is not None and now - self.__dict__.get("_checked", 0.0) < 2.0:
+                return
+            self._refresh(now)
+
+    def _refresh(self, now: float) -> None:
         self.__dict__["_checked"] = now
         summaries = self.index.reports()
         sig = tuple(sorted((s.source, s.sha256) for s in summaries))
@@ -161,6 +173,13 @@ class Library:
         cached = self.__dict__.get("_boiler")
         if cached and cached[0] == self._sig:
             return cached[1]
+        with self._lock:
+            cached = self.__dict__.get("_boiler")
+            if cached and cached[0] == self._sig:
+                return cached[1]
+            return self._build_boilerplate()
+
+    def _build_boilerplate(self) -> set[str]:
         from collections import Counter
 
         counts: Counter[str] = Counter()
@@ -177,6 +196,13 @@ class Library:
         cached = self.__dict__.get("_df")
         if cached and cached[0] == self._sig:
             return cached[1], cached[2]
+        with self._lock:
+            cached = self.__dict__.get("_df")
+            if cached and cached[0] == self._sig:
+                return cached[1], cached[2]
+            return self._build_term_stats()
+
+    def _build_term_stats(self) -> tuple[dict[str, int], int]:
         from collections import Counter
 
         df: Counter[str] = Counter()
