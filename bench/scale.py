@@ -346,6 +346,10 @@ def plot(rows: list[dict], path: Path) -> None:
     ax.set_xlabel("reports in the index")
     ax.set_ylabel("latency (ms, log scale)")
     ax.set_title("yotassist: latency against corpus size (warm, 2 cores)")
+    redone = [str(r["size"]) for r in rows if "remeasured" in r]
+    if redone:
+        ax.text(0.01, 0.01, f"{', '.join(redone)} reports: re-measured after the speed fixes (--reuse)",
+                transform=ax.transAxes, fontsize=7, color="dimgrey")
     ax.set_xticks(sizes)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
