@@ -449,10 +449,9 @@ MAX_COMPARED_SERVICES = 12
 
 @dataclass
 class ComparedServices:
-    """Which services a comparative answer covers, and the retrieval hits that chose them."""
+    """Which services a comparative answer covers (each is then searched on its own)."""
 
     services: list[str]
-    hits: dict[str, list] | None = None  # service -> hits to reuse (None: search per service)
     more: int = 0  # services in the library left out of the table
 
 
@@ -462,17 +461,14 @@ def compared_services(route: Route, services: Sequence[str], index: Any, query: 
     services whose chunks rank best in one diversified search."""
     services = sorted(services)
     if len(services) <= limit or len(route.services) >= 2:
-        return ComparedServices(services=services, hits=None)
+        return ComparedServices(services=services)
     hits = _search(index, query, max(4 * limit, 40), diversify=True)
-    by_service: dict[str, list] = {}
-    for h in hits:
-        if h.service in services:
-            by_service.setdefault(h.service, []).append(h)
-    ranked = list(by_service)  # first appearance = best hit order
-    chosen = ranked[:limit]
+    known = set(services)
+    ranked = list(dict.fromkeys(h.service for h in hits if h.service in known))  # best hit first
+    chosen = ranked[:limit] or services[:limit]
     # The chosen services still get their own search (as with a small library): one global hit
     # per service is too little evidence for a table cell.
-    return ComparedServices(services=sorted(chosen), hits=None, more=len(services) - len(chosen))
+    return ComparedServices(services=sorted(chosen), more=len(services) - len(chosen))
 
 
 def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) -> Draft:
@@ -528,7 +524,7 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
                         continue  # a big library lists only the services that have the rating
                 d.say(f"| {label(r)} | {rating_cell} | {kq_cell} | {cell or phrase('comparative_no_evidence')} |")
             continue
-        hits = compared.hits[service] if compared.hits is not None else _search(index, query, 8, service=service)
+        hits = _search(index, query, 8, service=service)
         hit_sents = sentences_from_hits(hits, lib.lines_of)
         for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
             lexical = lexical_candidates(lib.sentences(r.source), topic)
