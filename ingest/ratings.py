@@ -74,6 +74,15 @@ def _rating_at(doc: Doc, i: int) -> tuple[str | None, int]:
     return None, i
 
 
+def _rating_here_or_next(doc: Doc, rest: str, i: int, lookahead: int) -> tuple[str | None, int]:
+    """A rating printed in ``rest`` (the remainder of line i), else alone on the next non-blank line."""
+    mr = RATING_RE.search(rest)
+    if mr:
+        return norm_rating(mr.group(1)), i
+    j = doc.next_nonblank(i + 1, lookahead)
+    return _rating_at(doc, j) if j is not None else (None, i)
+
+
 def _row_rating(text: str) -> tuple[str | None, str]:
     m = ROW_RATING_RE.search(text)
     if not m:
@@ -220,17 +229,10 @@ def _parse_window(doc: Doc, table: RatingsTable, lo: int, hi: int, skip: set[int
             consumed.add(i)
         if mo:
             consumed.add(i)
-            rest = SCORE_RE.sub(" ", mo.group(1))
-            mr = RATING_RE.search(rest)
-            if mr:
-                table.overall = norm_rating(mr.group(1))
-            else:
-                j = doc.next_nonblank(i + 1, 5)
-                if j is not None:
-                    r, last = _rating_at(doc, j)
-                    if r:
-                        table.overall = r
-                        consumed.update(range(j, last + 1))
+            r, last = _rating_here_or_next(doc, SCORE_RE.sub(" ", mo.group(1)), i, 5)
+            if r:
+                table.overall = r
+                consumed.update(range(i, last + 1))
         # rows without numbers: domain headings give the context
         if by_title and f[0].isalpha():
             tr = _title_row(doc, i)
@@ -270,16 +272,7 @@ def _parse_window(doc: Doc, table: RatingsTable, lo: int, hi: int, skip: set[int
         i += 1
     # an overall rating printed on the score line ("Score 29/36 Good") or right after it
     if table.overall is None and score_line is not None:
-        rest = SCORE_RE.sub(" ", doc.fl[score_line])
-        mr = RATING_RE.search(rest)
-        if mr:
-            table.overall = norm_rating(mr.group(1))
-        else:
-            j = doc.next_nonblank(score_line + 1, 4)
-            if j is not None:
-                r, _ = _rating_at(doc, j)
-                if r:
-                    table.overall = r
+        table.overall, _ = _rating_here_or_next(doc, SCORE_RE.sub(" ", doc.fl[score_line]), score_line, 4)
     if consumed:
         table.start, table.end = min(consumed), max(consumed)
         table.lines = set(range(table.start, table.end + 1))
