@@ -5,28 +5,17 @@ footers on every page, and HTML that must parse like its text form."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from ingest import load_report, parse_lines
 
-VARIANTS = Path(__file__).resolve().parent / "fixtures" / "variants"
+from variant_builders import VARIANTS, load_builder
 
 
-def _builder():
-    sys.path.insert(0, str(VARIANTS))
-    spec = importlib.util.spec_from_file_location("build_family", VARIANTS / "build_family.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["build_family"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-BUILD = _builder()
+BUILD = load_builder("build_family")
 TEXTS = BUILD.build(write=False)
 TRUTH = BUILD.TRUTH
 

@@ -7,26 +7,16 @@ page of every line.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
 from ingest import load_bytes, load_report, parse_lines
 
-VARIANTS = Path(__file__).resolve().parent / "fixtures" / "variants"
+from variant_builders import VARIANTS, load_builder
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_variants", VARIANTS / "build_variants.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["build_variants"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-BUILD = _builder()
+BUILD = load_builder("build_variants")
 TEXTS = BUILD.build(write=False)
 TRUTH = BUILD.TRUTH
 RATED = [n for n in TRUTH]
