@@ -9,7 +9,6 @@ lifespan, because opening loads the embedder; every request then reuses them via
 
 from __future__ import annotations
 
-import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -31,7 +30,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 # JSON bodies (questions, drafts, what-ifs) are small; uploads get their own limit.
 JSON_BODY_LIMIT = 2 * (1 << 20)
 MULTIPART_OVERHEAD = 256 * 1024
-log = logging.getLogger("yotassist.api")
 
 DESCRIPTION = """Ask questions about youth justice inspection reports, draft findings and check ratings,
 with every claim cited to a report, a section and the exact lines.
@@ -40,22 +38,29 @@ Write endpoints (`POST /api/reports`, `DELETE /api/reports/{id}`) need the `X-AP
 when the server was started with `YOTASSIST_API_KEY`."""
 
 
+class BrokenInstall(RuntimeError):
+    """A part of the product cannot be imported: the server refuses to start."""
+
+
 def create_app(settings: Settings | None = None, index: Any | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # A broken install (a missing module or dependency) must stop the server here, with its cause,
+    # rather than serve a page whose every question answers 503.
+    try:
+        import assistant.service  # noqa: F401
+    except ImportError as exc:
+        raise BrokenInstall(f"the assistant cannot be imported ({exc}); reinstall with `make install`") from exc
     upload_limit = settings.max_upload_mb * (1 << 20) + MULTIPART_OVERHEAD
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         idx = index if index is not None else await run_in_threadpool(open_index, settings)
         backend = Backend(settings=settings, index=idx)
-        try:
-            backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
-            # load the reports and the embedder now, so the first question is as fast as the rest
-            warm = getattr(backend.assistant, "warm", None)
-            if callable(warm):
-                await run_in_threadpool(warm)
-        except ImportError as exc:  # assistant package not installed/landed: serve the rest
-            log.warning("assistant unavailable: %s", exc)
+        backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
+        # load the reports and the embedder now, so the first question is as fast as the rest
+        warm = getattr(backend.assistant, "warm", None)
+        if callable(warm):
+            await run_in_threadpool(warm)
         app.state.backend = backend
         yield
         close = getattr(idx, "close", None)
