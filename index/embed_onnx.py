@@ -41,11 +41,10 @@ INT8_CACHE_TAG = f"onnx-int8-v{RECIPE}"
 
 
 def models_dir(settings: Settings | None = None) -> Path:
-    """Writable folder for local model exports: ``YOTASSIST_MODELS_DIR`` or ``<home>/models``."""
-    env = os.environ.get("YOTASSIST_MODELS_DIR")
-    if env:
-        return Path(env)
-    return Path((settings or get_settings()).home) / "models"
+    """Writable folder for local model exports: ``Settings.models_dir`` (``YOTASSIST_MODELS_DIR``)
+    or ``<home>/models``. Without settings it reads them afresh, so a changed environment counts."""
+    settings = settings or Settings()
+    return Path(settings.models_dir) if settings.models_dir else Path(settings.home) / "models"
 
 
 def quantize_int8(fp32: Path, out: Path) -> None:
