@@ -10,6 +10,7 @@ only when the command runs).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
@@ -92,14 +93,18 @@ class Backend:
 
     ``write_lock`` serialises uploads and deletions inside this process so that two uploads of
     the same name can never interleave; readers never take it (the index keeps reads
-    consistent while a write is in progress).
+    consistent while a write is in progress). ``_ratings_cache`` holds rated reports by
+    (source, content hash) and drops the least recently used beyond
+    ``settings.ratings_cache_entries``, so a long-running server that sees many uploads and
+    removals does not keep every old version's rating for ever.
     """
 
     settings: "Settings"
     index: Any
     assistant: Any = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
-    _ratings_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
+    _ratings_cache: OrderedDict[tuple[str, str | None], Any] = field(default_factory=OrderedDict)
+    _ratings_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ---- reports -------------------------------------------------------------------------
 
@@ -151,13 +156,18 @@ class Backend:
         from assistant.rating import rate_report
 
         key = (source, sha)
-        cached = self._ratings_cache.get(key)
-        if cached is not None:
-            return cached
+        with self._ratings_lock:
+            cached = self._ratings_cache.get(key)
+            if cached is not None:
+                self._ratings_cache.move_to_end(key)
+                return cached
         report = self.get_report(source)
         result = rate_report(report) if report is not None and report.standards else None
         if sha:
-            self._ratings_cache[key] = (report, result)
+            with self._ratings_lock:
+                self._ratings_cache[key] = (report, result)
+                while len(self._ratings_cache) > self.settings.ratings_cache_entries:
+                    self._ratings_cache.popitem(last=False)
         return report, result
 
     def ratings(self) -> RatingsOut:
