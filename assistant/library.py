@@ -15,8 +15,6 @@ from assistant.citations import Passage
 from assistant.text import comparable, normalise
 from ingest.model import KeyQuestion, Report
 
-RATED_TYPES = ("inspection",)
-
 
 @dataclass
 class Fact:
@@ -239,9 +237,6 @@ class Library:
 
     def services(self) -> list[str]:
         return sorted({r.service for r in self.reports if r.service})
-
-    def rated(self) -> list[Report]:
-        return [r for r in self.reports if r.standards]
 
     def for_service(self, service: str, years: Sequence[int] = ()) -> list[Report]:
         """Reports of a service, newest first; rated inspections before screenings."""
