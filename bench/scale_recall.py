@@ -44,7 +44,7 @@ def main() -> int:
     from index.dense import DenseMatrix
     from index.lexical import LexicalIndex
     from index.query import understand
-    from index.retriever import Corpus, fuse, hybrid_search
+    from index.retriever import rare_limits, Corpus, fuse, hybrid_search
     from index.store import Index, _lexical_text
     from yotassist.settings import EmbeddingSettings, Settings
 
@@ -97,7 +97,8 @@ def main() -> int:
             def dense_search(where, n):
                 return matrix.search(sims, where, n)
 
-            got = hybrid_search(plan, corpus, lex, dense_search, 5, candidates=settings.candidates)
+            got = hybrid_search(plan, corpus, lex, dense_search, 5, candidates=settings.candidates,
+                                rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)))
             product_ok = any(h.source == q["source"] for h in got)
             for name, ids in ranks.items():
                 if ok(ids):

@@ -126,6 +126,35 @@ class LexicalIndex:
                 posting = (np.asarray(docs[lo:hi]), np.asarray(weights[lo:hi]))
         return posting
 
+    def doc_freq(self, token: str) -> int:
+        posting = self._posting(token)
+        return 0 if posting is None else len(posting[0])
+
+    def rare_match(self, query: str, max_df: int, specific_factor: int = 4) -> np.ndarray | None:
+        """Per document, the share of the query's *rare* terms it contains (terms found in at most
+        ``max_df`` documents: a programme's or a charity's name); None when the query has none.
+
+        Why: BM25 scores are normalised by their maximum before fusion, so a unique name match
+        counts no more than a generic good match, and dense vectors barely see names at all; at
+        500 reports the template-like sections of other reports then outvote the one chunk that
+        names the thing asked about. Terms absent from the index do not count (a typo or a word
+        no report uses says nothing about which chunk is right).
+        """
+        if not self.size:
+            return None
+        dfs = {t: self.doc_freq(t) for t in dict.fromkeys(tokenize(query))}
+        seen = [df for df in dfs.values() if df > 0]
+        # The question's most specific term counts too when it is nearly rare (a name whose word
+        # is also used elsewhere: "Parkside" as a street and a charity).
+        limit = max(max_df, min(seen)) if seen and min(seen) <= specific_factor * max_df else max_df
+        rare = [t for t, df in dfs.items() if 0 < df <= limit]
+        if not rare:
+            return None
+        share = np.zeros(self.size, dtype=np.float32)
+        for token in rare:
+            share[self._posting(token)[0]] += 1.0 / len(rare)  # type: ignore[index]
+        return share
+
     def scores(self, query: str) -> np.ndarray:
         if not self.size:
             return np.zeros(0, dtype=np.float32)

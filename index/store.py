@@ -476,9 +476,11 @@ class Index:
                     return got
             return self.store.query(vector, n, where)
 
+        from index.retriever import rare_limits
+
         return hybrid_search(plan, corpus, lexical.scores(plan.text), dense, k,
                              candidates=self.settings.candidates, service=service, standard=standard,
-                             diversify_results=diversify)
+                             diversify_results=diversify, rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)))
 
     def resolve_service(self, name: str, services: list[str] | None = None) -> str | None:
         """The indexed service a name or short form ("TH", "kirklees") stands for, or None."""
