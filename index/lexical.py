@@ -130,7 +130,7 @@ class LexicalIndex:
         posting = self._posting(token)
         return 0 if posting is None else len(posting[0])
 
-    def rare_match(self, query: str, max_df: int, specific_factor: int = 4) -> np.ndarray | None:
+    def rare_match(self, query: str, max_df: int, specific_factor: int = 0) -> np.ndarray | None:
         """Per document, the share of the query's *rare* terms it contains (terms found in at most
         ``max_df`` documents: a programme's or a charity's name); None when the query has none.
 
