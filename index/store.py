@@ -480,7 +480,8 @@ class Index:
 
         return hybrid_search(plan, corpus, lexical.scores(plan.text), dense, k,
                              candidates=self.settings.candidates, service=service, standard=standard,
-                             diversify_results=diversify, rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)))
+                             diversify_results=diversify, rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)),
+                             dense_sims=sims)
 
     def resolve_service(self, name: str, services: list[str] | None = None) -> str | None:
         """The indexed service a name or short form ("TH", "kirklees") stands for, or None."""
