@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install install-test browser bench
+.PHONY: demo test install install-test browser bench test-fast
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ demo: install
 
 test: install-test browser
 	$(VENV)/bin/python -m pytest -q
+
+# The development lane: no browser, no live servers or subprocess CLIs of the API, no torch
+# (queries run on the lean ONNX embedder, documents come from the shared vector cache).
+# Under a minute on a warm checkout; `make test` stays what CI runs.
+FAST_SKIP := test_browser test_api test_api_concurrency test_api_llm test_api_security test_schemathesis \
+	test_server_mode test_crash_safety test_llm_path test_llm_drafting test_embed_onnx
+test-fast: install-test
+	$(VENV)/bin/python -m pytest -q -m "not browser" -k "not torch_backend" $(FAST_SKIP:%=--ignore=tests/%.py)
 
 bench: install-test
 	$(VENV)/bin/python bench/retrieval.py

@@ -40,7 +40,7 @@ class EmbeddingSettings(BaseSettings):
 
     model: str = Field(default_factory=_default_model_path, description="Path of a sentence-transformers model.")
     backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        default="torch", description="torch is the reference; onnx-int8 is the fast ingest path."
+        default="onnx-int8", description="onnx-int8 (default) is the fast path: ONNX Runtime, int8 weights, no torch import; torch is the reference (sentence-transformers)."
     )
     batch_size: int = Field(default=16, ge=1, le=512, description="Texts encoded per model call.")
     device: str = Field(default="cpu", description="torch device for the torch backend.")
