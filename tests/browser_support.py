@@ -14,6 +14,7 @@ WORD_BREAK_CHECK = """(selector) => {
     if (!node.offsetParent) continue;
     const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
     for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (t.parentElement.closest('.visually-hidden')) continue;
       const re = /\\S+/g; let m;
       while ((m = re.exec(t.data))) {
         const range = document.createRange();

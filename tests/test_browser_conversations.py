@@ -182,7 +182,7 @@ def test_stop_during_a_stream(chromium_browser, slow_llm_server: Server, peer) -
     context, page, errors = make_page(chromium_browser, slow_llm_server)
     try:
         expect(page.locator("#mode-field")).to_be_visible()  # an LLM endpoint: the mode toggle is offered
-        expect(page.get_by_label("Answer")).to_have_value("llm")
+        expect(page.get_by_label("Answer mode")).to_have_value("llm")
         page.get_by_label("Your question").fill("What did inspectors say about planning in Ashbridge?")
         page.get_by_label("Your question").press("Enter")
         stop = page.get_by_role("button", name="Stop")
@@ -204,7 +204,7 @@ def test_stop_during_a_stream(chromium_browser, slow_llm_server: Server, peer) -
         assert conv["turns"] == []  # a stopped answer is not stored
 
         # the page still answers afterwards (extractive, chosen with the toggle)
-        page.get_by_label("Answer").select_option("extractive")
+        page.get_by_label("Answer mode").select_option("extractive")
         done = ask(page, "What are the strengths in planning at Northwold?", 2)
         expect(done.locator(".mode")).to_contain_text("Quoted from the reports")
         assert conversation(slow_llm_server, current_id(page))["turns"][0]["mode"] == "extractive"
