@@ -239,7 +239,7 @@ def open_views(page) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_has_no_serious_violations(chromium_browser, live_server: Server, scheme: str) -> None:
+def test_axe_has_no_serious_violations(chromium_browser, live_server: Server, artifacts: Path, scheme: str) -> None:
     context, page, errors = make_page(chromium_browser, live_server, scheme=scheme)
     try:
         page.get_by_role("button", name="New conversation", exact=True).click()
@@ -247,6 +247,7 @@ def test_axe_has_no_serious_violations(chromium_browser, live_server: Server, sc
         for view in open_views(page):
             assert page.locator("h1:visible").count() >= 1, f"no visible h1 on {view}"
             found[view] = run_axe(page)
+            page.screenshot(path=str(artifacts / f"axe-{scheme}-{view}.png"))
         # the source panel open beside the chat
         page.get_by_role("tab", name="Ask").click()
         page.locator(".turn.assistant button.cite").first.click()
@@ -296,18 +297,48 @@ def test_layouts(chromium_browser, live_server: Server, artifacts: Path, width: 
     assert not errors, errors
 
 
-def test_sqs_rows_and_footer_truths(page) -> None:
-    """An unrated screening report is labelled in the grid, and a footer never claims quotes that
-    are not there."""
+SQS_REPORT = """Short quality screening of youth offending work in Brindlecombe
+
+Published: 14 May 2016
+
+An inspection by HM Inspectorate of Probation
+
+Introduction
+This short quality screening looked at a small sample of cases supervised by the Brindlecombe youth offending team.
+It does not give the service a rating; it tells the service what was done well and what needs to improve.
+
+Key strengths
+Case managers in Brindlecombe knew their children well and visited them often at home.
+Reports written for the youth court were clear, balanced and delivered on time.
+
+Areas requiring improvement
+Plans for keeping other people safe in Brindlecombe were too general and seldom reviewed.
+Managers did not check the quality of assessments often enough.
+"""
+
+
+def test_sqs_rows_and_footer_truths(page, live_server: Server) -> None:
+    """An unrated screening report is labelled in the grid; a footer never claims quotes that are
+    not there; quotes render with balanced quotation marks."""
     from playwright.sync_api import expect
 
-    page.get_by_role("button", name="New conversation", exact=True).click()
-    answer = ask(page, Q2, 1)
-    expect(answer.locator(".mode")).to_have_text(re.compile("^Quoted from the reports"))
-    nothing = ask(page, "Tell me about zebra crossings on the moon", 2)
-    if nothing.locator("button.cite").count() == 0:
-        expect(nothing.locator(".mode")).not_to_contain_text("Quoted")
-    # balanced quotation marks wherever a quote is rendered
-    texts = page.locator(".answer-body, .source-quote").all_inner_texts()
-    for t in texts:
-        assert t.count("\u201c") == t.count("\u201d"), t
+    up = httpx.post(live_server.url("/api/reports"), files={"file": ("brindlecombe-sqs-2016.txt", SQS_REPORT.encode())},
+                    timeout=300)
+    assert up.status_code == 200 and up.json()["report"]["report_type"] == "sqs", up.text
+    try:
+        page.reload()
+        page.get_by_role("tab", name="Ratings").click()
+        row = page.locator(".ratings-table tbody tr", has_text="Brindlecombe")
+        expect(row.locator("td.not-rated")).to_contain_text("SQS, not rated")
+        expect(row.locator(".cell.empty")).to_have_count(0)  # one labelled cell, not a row of dots
+        page.get_by_role("tab", name="Ask").click()
+        page.get_by_role("button", name="New conversation", exact=True).click()
+        answer = ask(page, Q2, 1)
+        expect(answer.locator(".mode")).to_have_text(re.compile("^Quoted from the reports"))
+        nothing = ask(page, "Tell me about zebra crossings on the moon", 2)
+        if nothing.locator("button.cite").count() == 0:
+            expect(nothing.locator(".mode")).to_have_text(re.compile("^Nothing found|^Computed"))
+        for t in page.locator(".answer-body, .source-quote").all_inner_texts():
+            assert t.count("\u201c") == t.count("\u201d"), t
+    finally:
+        httpx.delete(live_server.url("/api/reports/brindlecombe-sqs-2016.txt"), timeout=120)

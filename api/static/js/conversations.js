@@ -129,6 +129,7 @@ export function initConversations() {
   $("#conv-export-md").addEventListener("click", () => exportAs("md"));
   $("#conv-export-docx").addEventListener("click", () => exportAs("docx"));
   $("#sidebar-toggle").addEventListener("click", () => toggleSidebar());
+  $("#sidebar-close").addEventListener("click", () => { toggleSidebar(false); $("#sidebar-toggle").focus(); });
   if (window.matchMedia("(max-width: 860px)").matches) toggleSidebar(false);
   setTitle(null);
   const saved = localStorage.getItem(KEY);

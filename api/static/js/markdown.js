@@ -47,9 +47,16 @@ export function renderInline(text, ctx) {
     if (token.startsWith("**")) frag.appendChild(el("strong", null, renderInline(token.slice(2, -2), ctx)));
     else if (token.startsWith("`")) frag.appendChild(el("code", null, token.slice(1, -1)));
     else if (token.startsWith("[")) {
+      // markers and the punctuation right after them stay on one line (no lone "." on the next)
+      const group = el("span", { class: "cite-group" });
       for (const n of token.slice(1, -1).split(/[,;]/).map((s) => parseInt(s, 10))) {
-        frag.appendChild(citationMarker(n, ctx));
+        group.appendChild(citationMarker(n, ctx));
       }
+      const punct = /^[.,;:!?)\u201d]+/.exec(text.slice(match.index + token.length));
+      if (punct) group.appendChild(document.createTextNode(punct[0]));
+      frag.appendChild(group);
+      last = match.index + token.length + (punct ? punct[0].length : 0);
+      continue;
     } else frag.appendChild(el("em", null, token.slice(1, -1)));
     last = match.index + token.length;
   }
