@@ -33,6 +33,11 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
+def _txt(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL characters; nothing a person typed needs them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def title_from(question: str) -> str:
     """A conversation's first question, shortened at a word, as its title."""
     words = " ".join(question.split())
@@ -56,7 +61,7 @@ class ConversationStore:
 
     def create(self, title: str | None = None) -> dict[str, Any]:
         now = utcnow()
-        conv = Conversation(id=str(uuid.uuid4()), title=(title or "").strip()[:TITLE_MAX] or DEFAULT_TITLE,
+        conv = Conversation(id=str(uuid.uuid4()), title=_txt(title or "").strip()[:TITLE_MAX] or DEFAULT_TITLE,
                             created_at=now, updated_at=now)
         with self._session() as s, s.begin():
             s.add(conv)
@@ -85,7 +90,7 @@ class ConversationStore:
             conv = s.get(Conversation, conv_id)
             if conv is None:
                 raise NotFound(conv_id)
-            conv.title = title.strip()[:TITLE_MAX] or DEFAULT_TITLE
+            conv.title = _txt(title).strip()[:TITLE_MAX] or DEFAULT_TITLE
             conv.updated_at = utcnow()
             n = s.scalar(select(func.count(Turn.id)).where(Turn.conversation_id == conv_id)) or 0
         return self._conv_out(conv, n)
@@ -121,8 +126,9 @@ class ConversationStore:
                 raise NotFound(conv_id)
             position = (s.scalar(select(func.max(Turn.position)).where(Turn.conversation_id == conv_id)) or 0) + 1
             if position == 1 and conv.title == DEFAULT_TITLE:
-                conv.title = title_from(question)
+                conv.title = title_from(_txt(question))
             conv.updated_at = utcnow()
+            question, answer = _txt(question), _txt(answer)
             turn = Turn(conversation_id=conv_id, position=position, question=question, answer=answer,
                         citations=citations, unsupported=unsupported, mode=mode, kind=kind, timings=timings,
                         settings_hash=settings_hash, created_at=utcnow())
@@ -134,6 +140,7 @@ class ConversationStore:
     # ---- feedback --------------------------------------------------------------------------
 
     def set_feedback(self, turn_id: int, rating: int, comment: str | None) -> dict[str, Any]:
+        comment = _txt(comment)
         with self._session() as s, s.begin():
             turn = s.get(Turn, turn_id)
             if turn is None:

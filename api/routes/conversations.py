@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any, AsyncIterator, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
@@ -204,7 +204,7 @@ async def _chain(head: list[Any], tail: AsyncIterator[Any]) -> AsyncIterator[Any
 
 
 @router.put("/api/turns/{turn_id}/feedback", response_model=FeedbackOut, responses=errors(404, 422, 503))
-def put_feedback(turn_id: int, body: FeedbackIn, store: ConversationStore = Depends(get_store)) -> Any:
+def put_feedback(body: FeedbackIn, turn_id: int = Path(ge=1, le=2**31 - 1), store: ConversationStore = Depends(get_store)) -> Any:
     """Thumbs up or down on one answer, with an optional comment (sending again replaces it)."""
     comment = (body.comment or "").strip() or None
     return _found(store.set_feedback, turn_id, 1 if body.rating == "up" else -1, comment)
