@@ -7,7 +7,8 @@ from typing import Any
 
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
 
-# Every word of these elements must sit on one line (a break inside a word reads as two words).
+# Every word of these elements must sit on one line (a break inside a word reads as two words);
+# hyphenated names may break at their hyphens.
 WORD_BREAK_CHECK = """(selector) => {
   const broken = [];
   for (const node of document.querySelectorAll(selector)) {
@@ -15,7 +16,7 @@ WORD_BREAK_CHECK = """(selector) => {
     const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
     for (let t = walker.nextNode(); t; t = walker.nextNode()) {
       if (t.parentElement.closest('.visually-hidden')) continue;
-      const re = /\\S+/g; let m;
+      const re = /[^\\s\\-\\u2010-\\u2014\\/]+/g; let m;  // a break after a hyphen or slash is not mid-word
       while ((m = re.exec(t.data))) {
         const range = document.createRange();
         range.setStart(t, m.index); range.setEnd(t, m.index + m[0].length);
