@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install install-test browser bench test-fast
+.PHONY: demo test install install-test browser postgres bench test-fast
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,11 +39,18 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# PostgreSQL for the conversation-store tests (they start their own server with initdb in a temp folder).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing Debian postgresql for the conversation-store tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 demo: install
 	$(VENV)/bin/yotassist ingest samples/
 	$(VENV)/bin/yotassist serve --host 127.0.0.1 --port 8000
 
-test: install-test browser
+test: install-test browser postgres
 	$(VENV)/bin/python -m pytest -q
 
 # The development lane: no browser, no live servers or subprocess CLIs of the API, no torch

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
-from api.routes import ask, draft, health, ratings, reports
+from api.routes import ask, conversations, draft, health, ratings, reports
 from api.security import SecurityHeadersMiddleware
 from yotassist import __version__
 from yotassist.settings import Settings, get_settings
@@ -62,7 +62,12 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
         if callable(warm):
             await run_in_threadpool(warm)
         app.state.backend = backend
+        # conversations: open the database and run its migrations before serving
+        from api.conversations import open_store
+
+        app.state.conversations = await run_in_threadpool(open_store, settings)
         yield
+        await run_in_threadpool(app.state.conversations.close)
         close = getattr(idx, "close", None)
         if index is None and callable(close):
             await run_in_threadpool(close)
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
     app.include_router(reports.router)
     app.include_router(reports.upload_router, max_body_size=upload_limit)
     app.include_router(ratings.router)
+    app.include_router(conversations.router)
 
     _install_error_handlers(app, settings)
     _install_page(app)

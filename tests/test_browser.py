@@ -43,7 +43,7 @@ def test_ask_and_open_citation(page, artifacts: Path) -> None:
     assert markers.count() >= 1
     page.screenshot(path=str(artifacts / "browser-2-answer.png"))
 
-    first_quote = answer.locator(".source-quote").first.inner_text()
+    first_quote = answer.locator(".source-quote").first.inner_text().strip("\u201c\u201d")  # shown in quotation marks
     markers.first.click()
     viewer = page.locator("#viewer")
     expect(viewer).to_be_visible()
@@ -60,6 +60,7 @@ def test_ask_and_open_citation(page, artifacts: Path) -> None:
 
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
+    expect(markers.first).to_be_focused()  # focus goes back to the citation that opened the panel
 
 
 def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path: Path, artifacts: Path) -> None:

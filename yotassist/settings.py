@@ -88,6 +88,15 @@ class Settings(BaseSettings):
         default=256, ge=1, description="Rated reports kept in memory by the server (least recently used dropped)."
     )
 
+    # Conversations
+    database_url: str | None = Field(
+        default=None,
+        description="Conversation database (SQLAlchemy URL, e.g. postgresql://user@host/db); "
+        "unset means an SQLite file HOME/conversations.sqlite.",
+    )
+    history_turns: int = Field(default=10, ge=0, le=40,
+                               description="Earlier turns of a stored conversation passed to the assistant.")
+
     @property
     def index_dir(self) -> Path:
         return Path(self.index) if self.index else Path(self.home) / "index"
