@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+import os
+
+CORPUS = Path(os.environ.get("YOTASSIST_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")  # env: a worktree elsewhere
 SAMPLES = ROOT / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"
 
