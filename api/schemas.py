@@ -81,6 +81,8 @@ class DraftIn(BaseModel):
     notes: str | None = Field(default=None, max_length=NOTES_MAX)
     kq: list[KQCount] | None = Field(default=None, max_length=6)
     mode: AnswerMode | None = Field(default=None, description=MODE_DOC)
+    framework: Literal["2018", "2021"] | None = Field(
+        default=None, description="Set to draft for a new inspection (the service need not be indexed).")
 
 
 class ReportOut(ReportSummary):

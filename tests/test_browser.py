@@ -124,7 +124,12 @@ def test_draft_and_download_docx(page, tmp_path: Path, artifacts: Path) -> None:
     download.save_as(str(path))
     from docx import Document
 
-    doc_text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    document = Document(str(path))
+    doc_text = "\n".join(p.text for p in document.paragraphs)
+    assert document.core_properties.title.startswith("2.2 Planning")  # the document's title
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert "2.2 Planning" in headings and "Strengths" in headings and "Sources" in headings, headings
+    assert re.search(r"\[1\] [A-Z][\w ]+ \d{4}, .+, (?:p\. \d+ / )?lines? \d+", doc_text), doc_text
     first = re.sub(r"\s*\[\d+\]", "", result.locator(".draft-bullets li").first.inner_text()).strip()
     first = re.sub(r"\s*\d+\s*\.?$", "", first)[:40]  # drop the trailing citation button text
     assert first in doc_text and "Sources" in doc_text
