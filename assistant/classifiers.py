@@ -184,8 +184,8 @@ def leave_one_report_out(reports: Sequence[Report], embedder) -> dict[str, Any]:
     embed = _embed_fn(embedder)
     reports = [r for r in reports if labelled(r)]
     per: dict[str, dict[str, float]] = {}
-    hits = {"polarity": [0, 0], "standard": [0, 0]}
-    base = {"polarity": 0, "standard": 0}
+    hits = {"polarity": [0, 0], "polarity_lists": [0, 0], "standard": [0, 0]}
+    base = {"polarity": 0, "polarity_lists": 0, "standard": 0}
     for held in reports:
         rest = [r for r in reports if r.source != held.source]
         clf = train(rest, embed)
@@ -204,6 +204,14 @@ def leave_one_report_out(reports: Sequence[Report], embedder) -> dict[str, Any]:
             top = train_labels.most_common(1)[0][0] if train_labels else None
             base[which] += sum(getattr(it, which) == top for it in items)
             row[which] = ok / len(items)
+        bullets = [it for it in test if it.polarity in ("strength", "improvement")]
+        if bullets:
+            sc = clf.polarity_scores([it.text for it in bullets])
+            pred = ["strength" if p.get("strength", 0) >= p.get("improvement", 0) else "improvement" for p in sc]
+            hits["polarity_lists"][0] += sum(p == it.polarity for p, it in zip(pred, bullets))
+            hits["polarity_lists"][1] += len(bullets)
+            counts = Counter(it.polarity for r in rest for it in labelled(r) if it.polarity in ("strength", "improvement"))
+            base["polarity_lists"] += sum(it.polarity == counts.most_common(1)[0][0] for it in bullets)
         per[held.source] = {"polarity": row.get("polarity", float("nan")), "standard": row.get("standard", float("nan"))}
     out: dict[str, Any] = {"per_report": per}
     for which in hits:

@@ -142,9 +142,11 @@ def _near_duplicate(s: Sentence, chosen: list[Sentence]) -> bool:
 
 
 def borrowed(lib: Library, sid: str, kind: str, framework: str, rating: str | None, exclude: str | None,
-             k: int) -> list[tuple[Sentence, Report]]:
-    """Up to ``k`` sentences of ``kind`` polarity from comparable inspections' ``sid`` sections."""
+             k: int, already: list[str] = ()) -> list[tuple[Sentence, Report]]:
+    """Up to ``k`` sentences of ``kind`` polarity from comparable inspections' ``sid`` sections,
+    none a near-duplicate of another or of the lines ``already`` in the list."""
     want = _WANT[kind]
+    mine = [Sentence(text=t, source="", service=None, section="", title="", line=0) for t in already]
     cands: list[tuple[Sentence, Report]] = []
     for r in comparable_reports(lib, sid, framework, rating, exclude):
         cands += [(s, r) for s in _section_sentences(lib, r, sid)]
@@ -154,7 +156,7 @@ def borrowed(lib: Library, sid: str, kind: str, framework: str, rating: str | No
     for (s, r), ps, ss in zip(cands, pol, std):
         if not _polarity_ok(ps, s.text, want) or not _on_standard(ss, sid):
             continue
-        if per.get(r.source, 0) >= max(2, k // 2) or _near_duplicate(s, [c for c, _ in chosen]):
+        if per.get(r.source, 0) >= max(2, k // 2) or _near_duplicate(s, [c for c, _ in chosen] + mine):
             continue
         chosen.append((s, r))
         per[r.source] = per.get(r.source, 0) + 1
@@ -262,6 +264,6 @@ def draft_list_new(lib: Library, sid: str, kind: str, service: str | None, frame
     own += [p.text for p in figs if (p.percent >= floor) == (want == "strength")]
     for line in own:
         w.say(f"- {line}", trusted=True)
-    for s, r in borrowed(lib, sid, kind, framework, computed, service, max(0, max_bullets - len(own))):
+    for s, r in borrowed(lib, sid, kind, framework, computed, service, max(0, max_bullets - len(own)), own):
         w.say(f"- {_with_marker(s.text, _cite(w, s, r))}")
     return NewDraft(w, computed)

@@ -156,7 +156,8 @@ def run(corpus: Path, label: str) -> dict[str, Any]:
     from assistant.tone import dangling
     from ingest import load_report
 
-    paths = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".pdf", ".md", ".html"))
+    paths = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".pdf", ".md", ".html")
+                   and p.stem.lower() != "readme")
     reports = {p: load_report(p) for p in paths}
     rated = [p for p, r in reports.items() if r.standards and r.key_questions]
     published_bullets = opposite_lists(reports.values())
@@ -289,9 +290,14 @@ def render(runs: list[dict[str, Any]]) -> str:
         c = last["classifiers"]
         lines += ["", f"## Classifiers ({last['label']}), leave-one-report-out", "",
                   "| classifier | accuracy | majority-class baseline | sentences |", "|---|---|---|---|"]
-        for name in ("polarity", "standard"):
+        for name in ("polarity", "polarity_lists", "standard"):
+            if name not in c:
+                continue
             v = c[name]
             lines.append(f"| {name} | {v['accuracy']:.3f} | {v['baseline']:.3f} | {v['n']} |")
+        lines += ["", "polarity: strength / improvement / neutral over all labelled sentences; polarity_lists: "
+                  "strength against area for improvement on the published list bullets only (the decision "
+                  "the lists depend on); standard: which standard's section a sentence comes from."]
         lines += ["", "Per held-out report: " + "; ".join(
             f"{k}: polarity {v['polarity']:.2f}, standard {v['standard']:.2f}" for k, v in c["per_report"].items()) + "."]
     lines += ["", f"## Failures ({last['label']})", ""]
