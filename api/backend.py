@@ -81,9 +81,12 @@ def open_index(settings: "Settings") -> Any:
 
 
 def make_assistant(index: Any, settings: "Settings") -> Any:
+    from assistant.classifiers import warm_in_background
     from assistant.service import Assistant
 
-    return Assistant(index, settings)
+    assistant = Assistant(index, settings)
+    warm_in_background(assistant.lib)  # drafting/check never wait for the classifiers' training
+    return assistant
 
 
 @dataclass

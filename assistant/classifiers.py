@@ -139,9 +139,21 @@ def _embed_fn(embedder):
     return lambda texts: embedder.embed_documents(texts)
 
 
-def for_library(lib) -> Classifiers | None:
+def warm_in_background(lib) -> None:
+    """For a server: never make a request wait for training. From now on ``for_library`` on this
+    library returns None (callers fall back to the cue lexicon) until a background thread has
+    trained or loaded the classifiers for the library's current reports; started now and again
+    whenever the reports change."""
+    lib.__dict__["_classifiers_wait"] = False
+    for_library(lib)
+
+
+def for_library(lib, wait: bool | None = None) -> Classifiers | None:
     """The classifiers for a library's current reports: from the index folder's cache, else
-    trained now and cached. None when the library has no labelled material."""
+    trained now and cached. None when the library has no labelled material, or (after
+    ``warm_in_background``) while they are still being trained."""
+    if wait is None:
+        wait = lib.__dict__.get("_classifiers_wait", True)
     reports = [r for r in lib.reports if r.sections]
     if not reports:
         return None
@@ -152,6 +164,12 @@ def for_library(lib) -> Classifiers | None:
     memo = lib.__dict__.setdefault("_classifiers", {})
     if key in memo:
         return memo[key]
+    if not wait:
+        busy = lib.__dict__.setdefault("_classifiers_training", set())
+        if key not in busy:
+            busy.add(key)
+            threading.Thread(target=for_library, args=(lib, True), name="yotassist-classifiers", daemon=True).start()
+        return None
     with _LOCK:
         if key in memo:
             return memo[key]

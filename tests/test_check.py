@@ -73,3 +73,18 @@ def test_cli_check_json_and_errors(index_dir, tmp_path):
     missing = subprocess.run([*cmd, str(tmp_path / "nope.txt")], cwd=ROOT, env=env, capture_output=True, text=True,
                              timeout=120)
     assert missing.returncode == 2 and missing.stderr.startswith("yotassist: error: no such file")
+
+
+def test_cli_draft_domain(index_dir, tmp_path):
+    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin", "YOTASSIST_HOME": str(tmp_path)}
+    cmd = [sys.executable, "-c", "from api.cli import main; main()", "draft-domain", "--domain", "3",
+           "--framework", "2018", "--service", "Brookvale", "--index", str(index_dir)]
+    kqs = ["--kq", "3.1=4/5,3/5,4/5", "--kq", "3.2=4/5,3/5,2/3", "--kq", "3.3=5/5,4/5,3/3", "--kq", "3.4=4/5,1/1"]
+    out = subprocess.run([*cmd, *kqs, "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["ratings"] == {"3.1": "Requires improvement", "3.2": "Requires improvement", "3.3": "Outstanding",
+                            "3.4": "Outstanding"}
+    assert d["points"] == 8 and [s["standard"] for s in d["sections"]] == ["3.1", "3.2", "3.3", "3.4"]
+    bad = subprocess.run([*cmd, *kqs[:2]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.startswith("yotassist: error: domain 3 needs figures")

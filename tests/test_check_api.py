@@ -60,3 +60,23 @@ def test_new_inspection_draft_and_docx(client: httpx.Client) -> None:
     tampered["citations"][0]["quote"] = "Every child was given a pony."
     bad = client.post("/api/draft/docx", json=tampered)
     assert bad.status_code == 422 and "does not match" in bad.json()["detail"]
+
+
+def test_whole_domain_draft(client: httpx.Client) -> None:
+    body = {"domain": "2", "framework": "2021", "service": "Brookvale",
+            "kq": ["2.1=8/9,8/9,6/9", "2.2=8/9,5/8,4/7", "2.3=7/9,7/8,4/7", "2.4=5/6,5/7,2/4"],
+            "notes": "- Reviews were not completed when a child moved placement.\n"}
+    r = client.post("/api/draft/domain", json=body)
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["ratings"] == {"2.1": "Good", "2.2": "Requires improvement", "2.3": "Requires improvement",
+                            "2.4": "Requires improvement"}
+    assert d["points"] == 5 and d["max_points"] == 12
+    assert d["score_range"] == [5, 29] and d["overall_range"] == ["Inadequate", "Good"]
+    placed = [s["standard"] for s in d["sections"] if "moved placement (inspector's note)" in (s["paragraph"] or "")]
+    assert len(placed) == 1  # each note once, with the standard it is about
+    given = dict(body, ratings={s: "Good" for s in ("1.1", "1.2", "1.3", "1.4", "3.1", "3.2", "3.3", "3.4")})
+    d2 = client.post("/api/draft/domain", json=given).json()
+    assert d2["score_range"] == [21, 21] and "overall rating is Good" in d2["summary"]
+    short = client.post("/api/draft/domain", json=dict(body, kq=body["kq"][:2]))
+    assert short.status_code == 422 and "missing: 2.3, 2.4" in short.json()["detail"]

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from api.backend import Backend
 from api.docx_export import DOCX_MEDIA_TYPE, draft_docx, draft_filename
 from api.routes.common import errors, get_backend
-from api.schemas import Draft, DraftIn
+from api.schemas import DomainDraftIn, Draft, DraftIn
+from assistant.draft_domain import DomainDraft
 
 router = APIRouter(tags=["draft"])
 
@@ -51,3 +52,16 @@ def draft_download(body: Draft, backend: Backend = Depends(get_backend)) -> Resp
         media_type=DOCX_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{draft_filename(body)}"'},
     )
+
+
+@router.post("/api/draft/domain", response_model=DomainDraft, responses=errors(422, 503))
+def draft_domain_route(body: DomainDraftIn, backend: Backend = Depends(get_backend)) -> Any:
+    """Every case-based standard of a domain from the inspector's figures: findings sections,
+    ratings, the domain's points and the overall bands they still allow."""
+    from api.backend import assistant_errors
+    from assistant.draft_domain import draft_domain
+
+    assistant = backend._assistant()
+    with assistant_errors():
+        return draft_domain(assistant, body.domain, body.kq, body.service, body.notes, body.framework,
+                            body.ratings or None)
