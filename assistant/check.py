@@ -30,12 +30,7 @@ from ingest.model import Report
 Kind = Literal["rating_vs_table", "score_sum", "overall_band", "text_rating", "tone", "missing_figure",
                "impossible_figure", "unmatched_recommendation"]
 
-# Thresholds (data for the check; see module docstring): a section contradicts its rating when at
-# least this share of its polar sentences has the opposite polarity, with at least MIN_POLAR of them.
-TONE_SHARE = 0.7
-MIN_POLAR = 4
-# A recommendation matches an area for improvement at this cosine or above.
-REC_MATCH = 0.3
+# Thresholds are settings: check_tone_share, check_tone_min_sentences, check_recommendation_match.
 _SAMPLE = re.compile(r"\bOf the (\d+) cases inspected\b", re.I)
 
 
@@ -143,7 +138,9 @@ def _impossible_figures(report: Report, out: CheckResult) -> None:
 def _tone(report: Report, out: CheckResult, clf) -> None:
     from assistant.classifiers import _sentences
     from assistant.tone import tone_of
+    from yotassist.settings import get_settings
 
+    settings = get_settings()
     if clf is None:
         out.notes.append("The tone check needs an index with labelled reports; it was not run.")
         return
@@ -163,13 +160,13 @@ def _tone(report: Report, out: CheckResult, clf) -> None:
             elif cue < 0 and p.get("improvement", 0) > p.get("strength", 0):
                 neg += 1
         polar = pos + neg
-        if polar < MIN_POLAR:
+        if polar < settings.check_tone_min_sentences:
             continue
-        if rating in ("Good", "Outstanding") and neg / polar >= TONE_SHARE:
+        if rating in ("Good", "Outstanding") and neg / polar >= settings.check_tone_share:
             out.problems.append(Problem(kind="tone", standard=sec.id, line=sec.line_start, message=(
                 f"{sec.id} {sec.title} is rated {rating}, but {neg} of its {polar} judging sentences read as "
                 "areas for improvement.")))
-        elif rating == "Inadequate" and pos / polar >= TONE_SHARE:
+        elif rating == "Inadequate" and pos / polar >= settings.check_tone_share:
             out.problems.append(Problem(kind="tone", standard=sec.id, line=sec.line_start, message=(
                 f"{sec.id} {sec.title} is rated Inadequate, but {pos} of its {polar} judging sentences read as "
                 "strengths.")))
@@ -201,13 +198,15 @@ def _recommendations(report: Report, out: CheckResult, embedder) -> None:
         return
     import numpy as np
 
+    from yotassist.settings import get_settings
+
     r = np.asarray(embedder.embed_documents(list(report.recommendations)))
     a = np.asarray(embedder.embed_documents(afis))
     r = r / np.linalg.norm(r, axis=1, keepdims=True)
     a = a / np.linalg.norm(a, axis=1, keepdims=True)
     best = (r @ a.T).max(axis=1)
     for rec, b in zip(report.recommendations, best):
-        if b < REC_MATCH:
+        if b < get_settings().check_recommendation_match:
             out.problems.append(Problem(kind="unmatched_recommendation", message=(
                 f"No area for improvement speaks to the recommendation \u201c{rec[:120]}\u201d "
                 f"(closest similarity {b:.2f}).")))

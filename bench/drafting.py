@@ -47,7 +47,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 WORK = ROOT / "build" / "bench-drafting"
 SEED = ROOT / "build" / "test-embed-cache.sqlite"
 RESULTS = ROOT / "bench" / "results"
-CHECKS = ("rating", "figures", "notes", "comparison_only", "polarity", "on_standard", "no_dangling")
+CHECKS = ("rating", "figures", "notes", "comparison_only", "polarity", "share_polarity", "on_standard", "no_dangling")
 
 # Our own notes, one that reads as a strength and one as an area for improvement (fictitious).
 NOTES = {
@@ -153,7 +153,7 @@ def run(corpus: Path, label: str) -> dict[str, Any]:
     from assistant.rating_rules import get_rules
     from assistant.service import Assistant
     from assistant.text import comparable, split_sentences
-    from assistant.tone import dangling
+    from assistant.tone import dangling, share
     from ingest import load_report
 
     paths = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".pdf", ".md", ".html")
@@ -215,6 +215,10 @@ def run(corpus: Path, label: str) -> dict[str, Any]:
                 opposite = published_bullets["improvements" if kind == "strengths" else "strengths"]
                 wrong = [b for b in d.bullets if comparable(strip_markers(b))[:80] in opposite]
                 tick("polarity", not wrong, f"{kind}: {wrong[:1]}")
+                # a stated share below the Good floor is no strength; 80% or more is no shortfall
+                shares = [(b, share(strip_markers(b))) for b in d.bullets]
+                off = [b for b, sh in shares if sh is not None and (sh < 0.65 if kind == "strengths" else sh >= 0.8)]
+                tick("share_polarity", not off, f"{kind}: {off[:1]}")
                 if d.citations:
                     on = sum(1 for c in d.citations if c.section == sid) / len(d.citations)
                     tick("on_standard", on >= 0.9, f"{kind}: {on:.0%} of {len(d.citations)} citations from {sid}")
@@ -283,6 +287,7 @@ def render(runs: list[dict[str, Any]]) -> str:
         "notes = both notes in the findings, the positive in strengths, the negative in improvements",
         "comparison_only = a findings sentence naming another service is framed as a comparison",
         "polarity = no list bullet is a published bullet of the opposite list of any report",
+        "share_polarity = no strengths bullet states a share below 65%, no improvement bullet one of 80% or more",
         "on_standard = at least 90% of a list's citations from the requested standard's sections",
         "no_dangling = no bullet opens on a pronoun or connective"]) + "."]
     last = runs[-1]
