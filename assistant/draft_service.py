@@ -16,7 +16,7 @@ from assistant.model import Draft
 
 
 def new_inspection_draft(assistant: Any, standard: str, kind: str, service: str | None, notes: str | None,
-                         kq: str | None, framework: str) -> Draft:
+                         kq: str | None, framework: str, mode: str = "extractive") -> Draft:
     from assistant.rating_rules import get_rules
 
     rules = get_rules(framework)  # ValueError names the known frameworks
@@ -42,9 +42,19 @@ def new_inspection_draft(assistant: Any, standard: str, kind: str, service: str 
     items = [ln[2:] for ln in lines if ln.startswith("- ")]
     rest = "\n".join(ln for ln in lines if ln.strip() and not ln.startswith("- ")) or None
     if kind == "findings":
-        return Draft(standard=standard, kind=kind, service=service, paragraph=rest, comparable=items,
-                     citations=verified.citations, unsupported=verified.unsupported, computed_rating=nd.computed,
-                     framework=framework)
-    return Draft(standard=standard, kind=kind, service=service, bullets=items, paragraph=rest,
-                 citations=verified.citations, unsupported=verified.unsupported, computed_rating=nd.computed,
-                 framework=framework)
+        ext = Draft(standard=standard, kind=kind, service=service, paragraph=rest, comparable=items,
+                    citations=verified.citations, unsupported=verified.unsupported, computed_rating=nd.computed,
+                    framework=framework)
+    else:
+        ext = Draft(standard=standard, kind=kind, service=service, bullets=items, paragraph=rest,
+                    citations=verified.citations, unsupported=verified.unsupported, computed_rating=nd.computed,
+                    framework=framework)
+    if mode != "llm":
+        return ext
+    from assistant.draft_findings import from_figures
+    from assistant.draft_llm_new import llm_new_draft
+    from assistant.draft_new import read_notes
+
+    ff = from_figures(standard, kq, framework) if kq else None
+    own = [p.text for p in ff.passages] if ff else []  # the figures as data; the rating is never given to restate
+    return llm_new_draft(assistant, ext, nd.work.passages, own, read_notes(notes), rules.standard(standard).title)

@@ -231,7 +231,8 @@ class Assistant:
         if framework is not None:
             from assistant.draft_service import new_inspection_draft
 
-            return new_inspection_draft(self, standard, kind, (service or "").strip() or None, notes, kq, framework)
+            return new_inspection_draft(self, standard, kind, (service or "").strip() or None, notes, kq, framework,
+                                        mode or "extractive")
         self.lib.refresh(force=True)
         if service:
             known = self.lib.services()

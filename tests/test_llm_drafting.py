@@ -178,3 +178,28 @@ def test_cli_draft_mode_llm(index_dir, peer, tmp_path):
     assert d["unsupported"] == ["A fabricated strength about submarines."]
     bad = subprocess.run([*cmd, "--mode", "poetry"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("yotassist: error: --mode")
+
+
+def test_new_inspection_llm_rewrites_only_the_borrowed_part(assistant, peer):
+    notes = "- Case managers met every child within five days.\n"
+    kw = dict(standard="2.2", kind="findings", service="Brookvale", notes=notes, kq="2.2=8/9,5/8,4/7",
+              framework="2021")
+    src = shown(assistant, peer, **kw)
+    user = seen(peer)[-1]["messages"][-1]["content"]
+    # figures and notes reach the model as delimited data; the rating is not given to restate
+    assert re.search(r"<figures>\n- In a large majority of the inspected cases \(8 of 9, 88.9%\).*</figures>", user, re.S)
+    assert "<notes>\n- Case managers met every child within five days.\n</notes>" in user
+    assert "Our rating" not in user
+    n = min(src)
+    good = first_sentence(src[n], 20)
+    script(peer, f"- {good[:-1]} [{n}].\n- Every plan in the country was Outstanding [{n}].\n"
+                 f"- Inspectors praised the submarine fleet [{n}].")
+    d = assistant.draft(**kw)
+    ext = assistant.draft(**kw, mode="extractive")
+    assert d.mode == "llm" and d.paragraph == ext.paragraph  # the paragraph is the template's alone
+    assert d.comparable == [f"{good[:-1]} [1]."]
+    assert any("Outstanding" in u for u in d.unsupported) and any("submarine" in u for u in d.unsupported)
+    assert all(recheck(d.citations, assistant.lib.lines_of))
+    script(peer, "- Nothing here verifies [42].")
+    fallback = assistant.draft(**kw)
+    assert fallback.mode == "extractive" and fallback.comparable == ext.comparable
