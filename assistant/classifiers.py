@@ -142,10 +142,10 @@ def _embed_fn(embedder):
 def warm_in_background(lib) -> None:
     """For a server: never make a request wait for training. From now on ``for_library`` on this
     library returns None (callers fall back to the cue lexicon) until a background thread has
-    trained or loaded the classifiers for the library's current reports; started now and again
-    whenever the reports change."""
+    trained or loaded the classifiers for the library's current reports; the thread starts on
+    first use (after the server has loaded the embedding model: two threads loading it at once
+    fail) and again whenever the reports change."""
     lib.__dict__["_classifiers_wait"] = False
-    for_library(lib)
 
 
 def for_library(lib, wait: bool | None = None) -> Classifiers | None:
