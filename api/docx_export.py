@@ -30,7 +30,10 @@ def standard_name(draft: Draft) -> str:
     """'2.2 Planning': from the framework's rule table, else the cited sections' title."""
     from assistant.rating_rules import get_rules
 
-    rule = get_rules(draft.framework or "2021").standard(draft.standard)
+    try:
+        rule = get_rules(draft.framework or "2021").standard(draft.standard)
+    except ValueError:  # a posted body with an unknown framework: name it from the citations
+        rule = None
     if rule is not None:
         return f"{draft.standard} {rule.title}"
     title = next((c.title for c in draft.citations if c.section == draft.standard and c.title), "")
@@ -60,7 +63,8 @@ def citation_label(c: Citation, years: Mapping[str, int | None] | None = None) -
 
 
 def _clean(text: str) -> str:
-    return _XML_BAD.sub("", text)
+    # lone surrogates cannot be encoded to XML either
+    return _XML_BAD.sub("", text).encode("utf-8", "ignore").decode("utf-8")
 
 
 def _add_runs(paragraph, text: str) -> None:
@@ -88,7 +92,7 @@ def draft_docx(draft: Draft, years: Mapping[str, int | None] | None = None) -> b
     doc = Document()
     title = _clean(draft_title(draft))
     doc.core_properties.title = title
-    doc.core_properties.subject = standard_name(draft)
+    doc.core_properties.subject = _clean(standard_name(draft))
     doc.add_heading(title, level=0)
     if draft.service:
         doc.add_paragraph(_clean(f"Service: {draft.service}"))
