@@ -253,6 +253,10 @@ class Assistant:
             from assistant.rating import parse_kq_spec
 
             parse_kq_spec(kq, fw)  # raises ValueError with a user-facing message
+            if kind == "findings":  # findings from figures speak of this service only (assistant.draft_new)
+                from assistant.draft_service import new_inspection_draft
+
+                return new_inspection_draft(self, standard, kind, service, notes, kq, fw, mode)
         if kind == "findings":
             work, computed = draft_findings(self.lib, standard, service, notes, kq)
         else:

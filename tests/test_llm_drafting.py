@@ -77,24 +77,24 @@ def test_fabricated_marker_and_unsupported_claim_are_caught(assistant, peer):
 
 
 def test_reply_contradicting_the_computed_rating_goes_to_unsupported(assistant, peer):
-    # 70% and 80%: the rating module computes Good; Wigan's report says planning was rated
-    # 'Requires improvement', and the model is shown that sentence.
+    # 70% and 80%: the rating module computes Good; the model claims Wigan's published
+    # 'Requires improvement' (Wigan is indexed here) and an Outstanding, both held back.
     kw = dict(standard="2.2", kind="findings", service="Wigan", kq="2.2=7/10,8/10")
     src = shown(assistant, peer, **kw)
-    rated = next(n for n, t in src.items() if "rated as" in t)
-    other = next(n for n, t in src.items() if n != rated and "rated" not in t)
-    rated_sentence = next(s for s in re.split(r"(?<=[.!?])\s+", src[rated]) if "rated as" in s)
-    script(peer, f"{rated_sentence[:-1]} [{rated}]. {first_sentence(src[other], 20)[:-1]} [{other}]. "
-                 f"Planning in this service is Outstanding [{other}].")
+    other = min(n for n, t in src.items() if "rated" not in t)
+    good = first_sentence(src[other], 20)
+    script(peer, f"- Planning in Wigan was rated as 'Requires improvement' [{other}].\n- {good[:-1]} [{other}].\n"
+                 f"- Planning in this service is Outstanding [{other}].")
     d = assistant.draft(**kw)
     assert d.mode == "llm" and d.computed_rating == "Good"
-    # The rating is stated by the template (rating module), before the model's prose.
-    assert d.paragraph.startswith("Our rating for planning is Good (your figures).")
-    assert "rated as" not in d.paragraph and "is Outstanding" not in d.paragraph
+    # The paragraph is the template's (figures and the rating module), never the model's.
+    assert d.paragraph.startswith("In a reasonable majority of the inspected cases (7 of 10, 70%)")
+    assert d.paragraph.count("Our rating for planning is Good") == 1 and not re.search(r"\[\d+\]", d.paragraph)
+    assert d.comparable == [f"{good[:-1]} [1]."]
     assert any("rated as" in u for u in d.unsupported)
     assert any("Outstanding" in u for u in d.unsupported)
     assert not any("rated as" in c.quote for c in d.citations)
-    assert markers(d.paragraph) == [x.n for x in d.citations] == [1]
+    assert [x.n for x in d.citations] == [1]
     assert all(recheck(d.citations, assistant.lib.lines_of))
 
 
