@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
 from api.routes import ask, conversations, draft, health, ratings, reports
+from api.routes import check as check_route
 from api.security import SecurityHeadersMiddleware
 from yotassist import __version__
 from yotassist.settings import Settings, get_settings
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
     app.include_router(reports.upload_router, max_body_size=upload_limit)
     app.include_router(ratings.router)
     app.include_router(conversations.router)
+    app.include_router(check_route.router, max_body_size=upload_limit)
 
     _install_error_handlers(app, settings)
     _install_page(app)

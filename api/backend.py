@@ -82,9 +82,12 @@ def open_index(settings: "Settings") -> Any:
 
 
 def make_assistant(index: Any, settings: "Settings") -> Any:
+    from assistant.classifiers import warm_in_background
     from assistant.service import Assistant
 
-    return Assistant(index, settings)
+    assistant = Assistant(index, settings)
+    warm_in_background(assistant.lib)  # drafting/check never wait for the classifiers' training
+    return assistant
 
 
 @dataclass
@@ -210,12 +213,12 @@ class Backend:
         return first, _translated(events)
 
     def draft(self, standard: str, kind: str, service: str | None, notes: str | None,
-              kq: list[KQCount] | None, mode: str | None = None) -> Any:
+              kq: list[KQCount] | None, mode: str | None = None, framework: str | None = None) -> Any:
         assistant = self._assistant()
         self._check_mode(mode)
         with assistant_errors():
             return assistant.draft(standard, kind, service=service or None, notes=notes or None,
-                                   kq=kq_spec(standard, kq) if kq else None, mode=mode)
+                                   kq=kq_spec(standard, kq) if kq else None, mode=mode, framework=framework)
 
 
 def _translated(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

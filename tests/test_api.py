@@ -177,7 +177,10 @@ def test_draft_and_docx(client: httpx.Client) -> None:
 
     document = Document(io.BytesIO(doc.content))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "2.2 Strengths" in text and "Sources" in text
+    assert "2.2 Planning" in text and "Strengths" in text and "Sources" in text
+    assert document.core_properties.title.startswith("2.2 Planning")
+    # Citations read as a reader looks them up: "<service> <year>, <section>, lines a-b".
+    assert re.search(r"\[1\] [A-Z][\w ]+ \d{4}, .+, (?:p\. \d+ / )?lines? \d+", text), text
     first_bullet = re.sub(r"\s*\[\d+\]", "", draft["bullets"][0]).strip()[:40]
     assert first_bullet in re.sub(r"\s*\[\d+\]", "", text)
 

@@ -97,6 +97,15 @@ class Settings(BaseSettings):
     history_turns: int = Field(default=10, ge=0, le=40,
                                description="Earlier turns of a stored conversation passed to the assistant.")
 
+    # Draft checking (`yotassist check`, POST /api/check)
+    check_tone_share: float = Field(default=0.7, gt=0.5, le=1.0, description=(
+        "A section's tone contradicts its rating when at least this share of its judging sentences "
+        "has the opposite polarity."))
+    check_tone_min_sentences: int = Field(default=4, ge=1, description=(
+        "Judging sentences a section needs before its tone is checked."))
+    check_recommendation_match: float = Field(default=0.3, ge=0.0, le=1.0, description=(
+        "Embedding cosine at or above which an area for improvement speaks to a recommendation."))
+
     @property
     def index_dir(self) -> Path:
         return Path(self.index) if self.index else Path(self.home) / "index"
