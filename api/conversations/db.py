@@ -78,10 +78,10 @@ def settings_hash(settings: "Settings") -> str:
     import hashlib
     import json
 
-    shape = {
-        "embed_model": Path(str(settings.embed.model)).name, "embed_backend": settings.embed.backend,
-        "k": settings.k, "candidates": settings.candidates, "collection": settings.collection,
-        "llm_base_url": settings.llm.base_url, "llm_model": settings.llm.model,
-        "llm_temperature": settings.llm.temperature,
-    }
+    # Every knob except secrets and machine-local paths: a new setting is covered without an edit here.
+    shape = settings.model_dump(mode="json", exclude={
+        "api_key": True, "home": True, "index": True, "prompts_dir": True, "database_url": True,
+        "models_dir": True, "llm": {"api_key"}, "embed": {"model"},
+    })
+    shape["embed_model"] = Path(str(settings.embed.model)).name
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
