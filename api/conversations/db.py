@@ -78,10 +78,13 @@ def settings_hash(settings: "Settings") -> str:
     import hashlib
     import json
 
-    # Every knob except secrets and machine-local paths: a new setting is covered without an edit here.
-    shape = settings.model_dump(mode="json", exclude={
-        "api_key": True, "home": True, "index": True, "prompts_dir": True, "database_url": True,
-        "models_dir": True, "llm": {"api_key"}, "embed": {"model"},
-    })
-    shape["embed_model"] = Path(str(settings.embed.model)).name
-    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+    # Everything that shapes an answer; not secrets, folders, limits or serving details. Read
+    # defensively: settings fields are added and renamed by other features.
+    skip = ("key", "home", "index", "dir", "cors", "host", "port", "database", "max_", "history")
+    data = settings.model_dump(mode="json")
+    shape = {k: v for k, v in data.items() if not any(s in k for s in skip)}
+    llm = dict(data.get("llm") or {})
+    llm.pop("api_key", None)
+    shape["llm"] = llm
+    shape["embed"] = dict(data.get("embed") or {}, model=Path(str(settings.embed.model)).name)
+    return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()[:16]
