@@ -52,6 +52,8 @@ def free_port() -> int:
 
 def server_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("YOTASSIST_")}
+    if os.environ.get("YOTASSIST_MODELS_DIR"):  # the one shared ONNX export (tests/conftest.py)
+        env["YOTASSIST_MODELS_DIR"] = os.environ["YOTASSIST_MODELS_DIR"]
     env.update(
         HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
         YOTASSIST_HOME=str(home), YOTASSIST_MAX_UPLOAD_MB=str(TEST_MAX_UPLOAD_MB),
