@@ -110,7 +110,8 @@ class FileRecords:
         return out
 
     def commit(self, source: str, record: dict[str, Any], data: bytes) -> None:
-        incoming = self.sources_dir / f".{source}.incoming"
+        # Unique per process and thread: two writers never share (and so never steal) a temp name.
+        incoming = self.sources_dir / f".{source}.{os.getpid()}.{threading.get_ident()}.incoming"
         atomic_write(incoming, data)
         atomic_write(self._path(source), json.dumps(record, ensure_ascii=False).encode("utf-8"))  # commit point
         os.replace(incoming, self.sources_dir / source)

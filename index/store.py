@@ -15,6 +15,11 @@ metadata) beside any old ones; then ``reports/<source>.json`` is written by atom
 rename is the single commit point: search only shows chunks whose version equals the committed
 report's, so readers see the old report or the new one, never a mix or half. Old-version chunks
 are deleted after the commit; leftovers from a crash are invisible and swept on the next ingest.
+
+One writer at a time (``index.writelock``): parsing and embedding run unlocked, then writing the
+chunks, the commit and the sweep run under an exclusive cross-process lock on ``.write.lock``,
+after re-reading the committed record (another process may have committed the same file). A
+failed write only deletes its own version's chunks, never the committed version's.
 """
 
 from __future__ import annotations
@@ -248,57 +253,88 @@ class Index:
         return (self._embedder.stats.misses, self._embedder.stats.hits)
 
     def _ingest_one(self, data: bytes, filename: str, force: bool = False) -> IngestResult:
+        """Parse, chunk and embed outside the write lock; write the chunks and commit inside it."""
         t0 = time.perf_counter()
         source = safe_source_name(filename)
         if Path(source).suffix.lower() not in SUPPORTED_EXTS:
             return IngestResult(source=source, status="failed",
                                 error=f"unsupported file type {Path(source).suffix or '(none)'}; expected one of .txt .md .pdf .html")
         sha = hashlib.sha256(data).hexdigest()
-        version = sha[:16]
-        with self._lock:
-            old = self._read_record(source)
-            if force and old and old.get("version") == version:
-                version = f"{version}.{time.time_ns() % 10**10}"  # new ids beside the committed ones
-            if old and old.get("sha256") == sha and not force:
-                return IngestResult(source=source, status="unchanged", chunks=int(old.get("chunks", 0)),
-                                    seconds=round(time.perf_counter() - t0, 3))
-            written = False
-            try:
-                report = _load_report_from_bytes(data, source)
-                report.source = source
-                report.sha256 = sha
-                if not report.lines:
-                    raise ValueError("no text found in the file")
-                from index.chunker import chunk_report, embedding_text
+        old = self._read_record(source)
+        if old and old.get("sha256") == sha and not force:
+            return _unchanged(source, old, t0)
+        # A forced re-ingest (reindex) writes beside the committed version under fresh ids.
+        version = f"{sha[:16]}.{time.time_ns() % 10**10}" if force else sha[:16]
+        try:
+            report, chunks, vectors = self._prepare(data, source, sha, version)
+        except Exception as exc:  # one bad file never stops the others nor leaves half data
+            return IngestResult(source=source, status="failed", error=_one_line(exc),
+                                seconds=round(time.perf_counter() - t0, 3))
+        with self.write_lock.hold(), self._lock:
+            return self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0)
 
-                chunks = chunk_report(report, version)
-                if not chunks:
-                    raise ValueError("no indexable text found in the file")
-                vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
-                self.store.add(chunks, vectors, version)
-                written = True
-                _test_pause(self.dir, source)
-                record = report.model_dump(mode="json")
-                record.update(source=source, sha256=sha, version=version, chunks=len(chunks),
-                              indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                              lines=report.lines, line_pages=report.line_pages, year=report.year)
-                # Commit point: the report becomes visible (with exactly these chunks) here.
-                self.records.commit(source, record, data)
-            except Exception as exc:  # one bad file never stops the others nor leaves half data
-                if written:
-                    try:
-                        self.store.delete_version(source, version)
-                    except Exception:
-                        pass
-                return IngestResult(source=source, status="failed", error=_one_line(exc),
-                                    seconds=round(time.perf_counter() - t0, 3))
-            try:
-                self.store.delete_source(source, keep_version=version)
-            except Exception:
-                pass  # invisible leftovers; swept next time
-            self._bump_generation()
-            return IngestResult(source=source, status="updated" if old else "added", chunks=len(chunks),
-                                seconds=round(time.perf_counter() - t0, 3), warnings=list(report.warnings))
+    def _prepare(self, data: bytes, source: str, sha: str, version: str) -> tuple[Report, list[Chunk], Any]:
+        """Parse, chunk and embed: no index writes, so no lock is needed."""
+        report = _load_report_from_bytes(data, source)
+        report.source = source
+        report.sha256 = sha
+        if not report.lines:
+            raise ValueError("no text found in the file")
+        from index.chunker import chunk_report, embedding_text
+
+        chunks = chunk_report(report, version)
+        if not chunks:
+            raise ValueError("no indexable text found in the file")
+        vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
+        return report, chunks, vectors
+
+    @property
+    def write_lock(self) -> Any:
+        """The index's cross-process write lock (``index.writelock``), one per Index."""
+        if getattr(self, "_write_lock", None) is None:
+            from index.writelock import LOCK_NAME, WriteLock
+
+            self._write_lock = WriteLock(self.dir / LOCK_NAME, self.settings.write_lock_timeout_s)
+        return self._write_lock
+
+    def _write_and_commit(self, source: str, sha: str, version: str, data: bytes, report: Report,
+                          chunks: list[Chunk], vectors: Any, force: bool, t0: float) -> IngestResult:
+        """Under the write lock: re-read the committed record (another process may have committed
+        the same file meanwhile), write the chunks, commit the record, sweep other versions."""
+        old = self._read_record(source)
+        if old and old.get("sha256") == sha and not force:
+            return _unchanged(source, old, t0)
+        written = False
+        try:
+            self.store.add(chunks, vectors, version)
+            written = True
+            record = report.model_dump(mode="json")
+            record.update(source=source, sha256=sha, version=version, chunks=len(chunks),
+                          indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                          lines=report.lines, line_pages=report.line_pages, year=report.year)
+            # Commit point: the report becomes visible (with exactly these chunks) here.
+            self.records.commit(source, record, data)
+        except Exception as exc:
+            if written:
+                self._discard_uncommitted(source, version)
+            return IngestResult(source=source, status="failed", error=_one_line(exc),
+                                seconds=round(time.perf_counter() - t0, 3))
+        try:
+            self.store.delete_source(source, keep_version=version)
+        except Exception:
+            pass  # invisible leftovers; swept next time
+        self._bump_generation()
+        return IngestResult(source=source, status="updated" if old else "added", chunks=len(chunks),
+                            seconds=round(time.perf_counter() - t0, 3), warnings=list(report.warnings))
+
+    def _discard_uncommitted(self, source: str, version: str) -> None:
+        """Delete the chunks of a failed write, unless that version is the committed one."""
+        try:
+            committed = self._read_record(source)
+            if not committed or committed.get("version") != version:
+                self.store.delete_version(source, version)
+        except Exception:
+            pass  # invisible leftovers; swept next time
 
     # --- reindex / remove -----------------------------------------------------------------------
     def reindex(self, progress: bool = True) -> IngestSummary:
@@ -307,14 +343,15 @@ class Index:
         The cache keeps unchanged chunk texts from being re-embedded."""
         t0 = time.perf_counter()
         summary = IngestSummary()
-        self._set_aside_damaged()
-        for source in sorted(set(self._records()) | set(self.records.sources())):
-            data = self.records.source_bytes(source)
-            if data is None:
-                summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
-                continue
-            res = self._ingest_one(data, source, force=True)
-            summary.results.append(res)
+        with self.write_lock.hold():
+            self._set_aside_damaged()
+            for source in sorted(set(self._records()) | set(self.records.sources())):
+                data = self.records.source_bytes(source)
+                if data is None:
+                    summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
+                    continue
+                res = self._ingest_one(data, source, force=True)
+                summary.results.append(res)
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
 
@@ -334,7 +371,7 @@ class Index:
     def remove(self, source: str) -> bool:
         """Remove a report and its chunks; False when it is not indexed."""
         source = safe_source_name(source)
-        with self._lock:
+        with self.write_lock.hold(), self._lock:
             if not self.records.delete(source):  # the record goes first: invisible from here on
                 return False
             self._bump_generation()
@@ -457,15 +494,9 @@ class Index:
         return IndexRetriever(index=self, k=k, **filters)
 
 
-def _test_pause(folder: Path, source: str) -> None:
-    """Crash-test hook: with YOTASSIST_TEST_SLOW_INGEST=<seconds>, stop after a report's chunks are
-    written and before its commit, leaving a marker, so a test can SIGKILL the process there.
-    YOTASSIST_TEST_SLOW_INGEST_AT=<source> limits the stop to that report (the others commit at once)."""
-    delay = os.environ.get("YOTASSIST_TEST_SLOW_INGEST")
-    only = os.environ.get("YOTASSIST_TEST_SLOW_INGEST_AT")
-    if delay and (not only or only == source):
-        (folder / f".test-paused-{source}").touch()
-        time.sleep(float(delay))
+def _unchanged(source: str, record: dict[str, Any], t0: float) -> IngestResult:
+    return IngestResult(source=source, status="unchanged", chunks=int(record.get("chunks", 0)),
+                        seconds=round(time.perf_counter() - t0, 3))
 
 
 def _lexical_text(chunk: Chunk) -> str:

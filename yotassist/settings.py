@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = 60
     max_question_chars: int = 2000
     max_parse_mb: int = 80
+    write_lock_timeout_s: float = Field(
+        default=300.0, ge=0, description="How long a writer (ingest, upload, remove, reindex) waits for another "
+        "process's write to the same index to finish before giving up with 'the index is busy'.")
 
     @property
     def index_dir(self) -> Path:
