@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     port: int = 8000
     api_key: str | None = Field(default=None, description="If set, write endpoints need this key.")
     cors_origins: list[str] = Field(default_factory=list)
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host names the server answers to (Host header), besides 127.0.0.1, "
+        "localhost and ::1; empty means those plus the bind address (any name when bound to 0.0.0.0); '*' allows any. "
+        "Guards against DNS rebinding.")
     max_upload_mb: int = 60
     max_question_chars: int = 2000
     max_parse_mb: int = 80
