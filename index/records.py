@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 GENERATION_ID = "__generation__"
-SUMMARY_FIELDS = ("source", "service", "published", "year", "framework", "report_type", "overall", "score",
+SUMMARY_FIELDS = ("source", "name", "service", "published", "year", "framework", "report_type", "overall", "score",
                   "max_score", "resettlement", "sha256", "version", "chunks", "indexed_at", "title")
 
 

@@ -85,16 +85,29 @@ class ReportSummary(BaseModel):
     resettlement: str | None = None
     sha256: str | None = None
     chunks: int = 0
+    name: str | None = Field(default=None, description="The file name as uploaded (the id may be a slug of it).")
 
 
 def safe_source_name(filename: str) -> str:
-    """A file name safe to store and cite: no directories, no control or odd characters."""
-    name = Path(str(filename).replace("\\", "/")).name.strip()
-    name = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", name).strip(" .")
-    name = re.sub(r"_+", "_", name)
-    if not name or name in {".", ".."}:
-        name = "upload.txt"
-    return name[:180]
+    """The stable, unique name a file is stored and cited under: its base name when that is
+    already plain (letters, digits, ``._ ()+-``), else a slug plus a short hash of the original
+    name, so two names that differ only in characters the slug drops (``報告.txt``, ``отчёт.txt``)
+    never land on one stored name. Idempotent: a stored name maps to itself."""
+    base = Path(str(filename).replace("\\", "/")).name.strip()
+    name = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", base).strip(" .")
+    name = re.sub(r"_+", "_", name)[:180]
+    if name == base and name not in {"", ".", ".."}:
+        return name
+    stem, suffix = os.path.splitext(name)
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix):
+        stem, suffix = name, os.path.splitext(base)[1].lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", os.path.splitext(base)[1]) else ""
+    digest = hashlib.sha1(base.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{(stem.strip(' ._') or 'upload')[:160]}-{digest}{suffix}"
+
+
+def _exact(source: str) -> str | None:
+    """``source`` when it is a stored name as given (ids are looked up exactly), else None."""
+    return source if source and safe_source_name(source) == source else None
 
 
 def _load_report_from_bytes(data: bytes, filename: str) -> Report:
@@ -252,10 +265,11 @@ class Index:
             return (0, 0)
         return (self._embedder.stats.misses, self._embedder.stats.hits)
 
-    def _ingest_one(self, data: bytes, filename: str, force: bool = False) -> IngestResult:
+    def _ingest_one(self, data: bytes, filename: str, force: bool = False, name: str | None = None) -> IngestResult:
         """Parse, chunk and embed outside the write lock; write the chunks and commit inside it."""
         t0 = time.perf_counter()
         source = safe_source_name(filename)
+        name = name or Path(str(filename).replace("\\", "/")).name.strip() or source
         if Path(source).suffix.lower() not in SUPPORTED_EXTS:
             return IngestResult(source=source, status="failed",
                                 error=f"unsupported file type {Path(source).suffix or '(none)'}; expected one of .txt .md .pdf .html")
@@ -271,7 +285,7 @@ class Index:
             return IngestResult(source=source, status="failed", error=_one_line(exc),
                                 seconds=round(time.perf_counter() - t0, 3))
         with self.write_lock.hold(), self._lock:
-            return self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0)
+            return self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0, name)
 
     def _prepare(self, data: bytes, source: str, sha: str, version: str) -> tuple[Report, list[Chunk], Any]:
         """Parse, chunk and embed: no index writes, so no lock is needed."""
@@ -298,7 +312,7 @@ class Index:
         return self._write_lock
 
     def _write_and_commit(self, source: str, sha: str, version: str, data: bytes, report: Report,
-                          chunks: list[Chunk], vectors: Any, force: bool, t0: float) -> IngestResult:
+                          chunks: list[Chunk], vectors: Any, force: bool, t0: float, name: str) -> IngestResult:
         """Under the write lock: re-read the committed record (another process may have committed
         the same file meanwhile), write the chunks, commit the record, sweep other versions."""
         old = self._read_record(source)
@@ -309,7 +323,7 @@ class Index:
             self.store.add(chunks, vectors, version)
             written = True
             record = report.model_dump(mode="json")
-            record.update(source=source, sha256=sha, version=version, chunks=len(chunks),
+            record.update(source=source, name=name, sha256=sha, version=version, chunks=len(chunks),
                           indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                           lines=report.lines, line_pages=report.line_pages, year=report.year)
             # Commit point: the report becomes visible (with exactly these chunks) here.
@@ -350,7 +364,7 @@ class Index:
                 if data is None:
                     summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
                     continue
-                res = self._ingest_one(data, source, force=True)
+                res = self._ingest_one(data, source, force=True, name=(self._read_record(source) or {}).get("name"))
                 summary.results.append(res)
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
@@ -369,8 +383,11 @@ class Index:
             os.replace(self.dir / "chroma", self.dir / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
 
     def remove(self, source: str) -> bool:
-        """Remove a report and its chunks; False when it is not indexed."""
-        source = safe_source_name(source)
+        """Remove a report and its chunks; False when it is not indexed (ids match exactly)."""
+        found = _exact(source)
+        if found is None:
+            return False
+        source = found
         with self.write_lock.hold(), self._lock:
             if not self.records.delete(source):  # the record goes first: invisible from here on
                 return False
@@ -388,12 +405,13 @@ class Index:
                 source=source, service=rec.get("service"), published=published, year=year,
                 framework=rec.get("framework"), report_type=rec.get("report_type"), overall=rec.get("overall"),
                 score=rec.get("score"), max_score=rec.get("max_score"), resettlement=rec.get("resettlement"),
-                sha256=rec.get("sha256"), chunks=int(rec.get("chunks") or 0),
+                sha256=rec.get("sha256"), chunks=int(rec.get("chunks") or 0), name=rec.get("name") or source,
             ))
         return sorted(out, key=lambda r: (r.service or r.source, r.published or ""))
 
     def get_report(self, source: str) -> Report | None:
-        rec = self._read_record(safe_source_name(source))
+        exact = _exact(source)
+        rec = self._read_record(exact) if exact else None
         if rec is None:
             return None
         report = Report.model_validate(rec)
@@ -402,7 +420,8 @@ class Index:
         return report
 
     def source_path(self, source: str) -> Path | None:
-        return self.records.source_path(safe_source_name(source))
+        exact = _exact(source)
+        return self.records.source_path(exact) if exact else None
 
     def services(self) -> list[str]:
         return sorted({r.service for r in self.reports() if r.service})

@@ -85,6 +85,31 @@ def test_names_with_nothing_left_are_refused(client: httpx.Client, name: str) ->
     assert isinstance(r.json()["detail"], str)
 
 
+def test_names_that_differ_only_in_non_ascii_are_stored_apart(client: httpx.Client, live_server: Server) -> None:
+    first = upload(client, "報告.txt", tiny_report("Kanjishire"))
+    second = upload(client, "отчёт.txt", tiny_report("Cyrilshire"))
+    assert first.status_code == 200 and second.status_code == 200, (first.text, second.text)
+    a, b = first.json()["report"], second.json()["report"]
+    assert a["id"] != b["id"] and second.json()["status"] == "added"
+    assert (a["name"], b["name"]) == ("報告.txt", "отчёт.txt")
+    listed = {r["id"]: r for r in client.get("/api/reports").json()}
+    assert listed[a["id"]]["service"] == "Kanjishire" and listed[b["id"]]["service"] == "Cyrilshire"
+    for rid in (a["id"], b["id"]):
+        assert client.delete(f"/api/reports/{rid}").status_code == 200
+    assert a["id"] not in report_ids(client) and b["id"] not in report_ids(client)
+
+
+@pytest.mark.parametrize("rid", ["%2E%2E", "..", "upload", "UPLOAD.TXT", "upload.txt%00", "%2E%2E%2Fupload.txt", " upload.txt"])
+def test_report_ids_are_looked_up_exactly(client: httpx.Client, rid: str) -> None:
+    assert upload(client, "upload.txt", tiny_report("Exactshire")).status_code == 200
+    try:
+        assert client.delete(f"/api/reports/{rid}").status_code == 404
+        assert client.get(f"/api/reports/{rid}").status_code == 404
+        assert "upload.txt" in report_ids(client)
+    finally:
+        client.delete("/api/reports/upload.txt")
+
+
 # --------------------------------------------------------------------------------------------
 # size, type, unparseable
 
