@@ -139,12 +139,15 @@ class Index:
     # --- opening ----------------------------------------------------------------------------
     @classmethod
     def open(cls, settings: Settings | None = None, *, index_dir: Path | None = None,
-             chroma_url: str | None = None) -> "Index":
-        from index.health import check_folder, write_marker
+             chroma_url: str | None = None, repair: bool = False) -> "Index":
+        """``repair`` (reindex): a damaged marker or record file is set aside instead of refused."""
+        from index.health import check_folder, check_records, write_marker
 
         settings = settings or get_settings()
         folder = (Path(index_dir) if index_dir else settings.index_dir).expanduser()
-        check_folder(folder)  # a foreign or damaged folder: IndexOpenError naming it, before any write
+        check_folder(folder, repair=repair)  # a foreign or damaged folder: IndexOpenError naming it, before any write
+        if not (chroma_url or settings.chroma_url):
+            check_records(folder, repair=repair)
         index = cls(settings, folder, chroma_url or settings.chroma_url)
         write_marker(folder)
         return index
@@ -442,6 +445,9 @@ class Index:
                 if versions.get(chunk.source) == version:
                     visible.append(chunk)
             visible.sort(key=lambda c: (c.source, c.line_start, c.line_end))
+            from index.health import check_counts
+
+            check_counts(self.dir if not self.chroma_url else self.chroma_url, self._records(), visible)
             corpus = Corpus(visible)
             lexical = LexicalIndex([_lexical_text(c) for c in visible])
             services = sorted({c.service for c in visible if c.service})

@@ -256,3 +256,47 @@ def test_cli_ingest_during_an_upload_to_the_server(tmp_path: Path, reports: list
         server.stop()
     _consistent_and_searchable(index, home, {p.name for p in reports})
     embed_cache.merge(index)
+
+
+@pytest.fixture(scope="module")
+def sound_index(tmp_path_factory, reports: list[Path]) -> tuple[Path, Path, dict[str, int]]:
+    home = tmp_path_factory.mktemp("sound")
+    index = home / "index"
+    embed_cache.seed(index)
+    out = cli(["ingest", *map(str, reports), "--index", str(index), "--quiet"], home)
+    assert out.returncode == 0, out.stderr
+    embed_cache.merge(index)
+    return home, index, listed(index, home)
+
+
+def _damage(case: str, index: Path, first: str) -> str:
+    """Damage a copy of the index one way; the words the error line must contain."""
+    if case == "empty-chroma-db":
+        (index / "chroma" / "chroma.sqlite3").write_bytes(b"")
+        return "chroma.sqlite3"
+    if case == "damaged-record":
+        (index / "reports" / f"{first}.json").write_bytes(b'{"source": "trunc')
+        return f"reports/{first}.json"
+    if case == "garbage-marker":
+        (index / "yotassist-index.json").write_bytes(b"\x00garbage{")
+        return "yotassist-index.json"
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case", ["empty-chroma-db", "damaged-record", "garbage-marker"])
+def test_damage_is_named_and_reindex_recovers(sound_index, tmp_path: Path, reports: list[Path], case: str) -> None:
+    import shutil
+
+    home, original, before = sound_index
+    index = tmp_path / "index"
+    shutil.copytree(original, index)
+    words = _damage(case, index, reports[0].name)
+    for args in (["search", "planning for the safety of the child"], ["reports"]):
+        line = one_clean_line(cli([*args, "--index", str(index)], home))
+        assert words in line and "damaged" in line and "yotassist reindex" in line, line
+    out = cli(["reindex", "--index", str(index), "--quiet"], home)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert listed(index, home) == before
+    assert chroma_chunks_by_source(index) == before
+    out = cli(["search", "planning for the safety of the child", "--json", "--index", str(index)], home)
+    assert out.returncode == 0 and json.loads(out.stdout)["hits"], out.stderr
