@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install install-test browser bench
+.PHONY: demo test install install-test browser postgres bench test-fast
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +39,27 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# PostgreSQL for the conversation-store tests (they start their own server with initdb in a temp folder).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing Debian postgresql for the conversation-store tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 demo: install
 	$(VENV)/bin/yotassist ingest samples/
 	$(VENV)/bin/yotassist serve --host 127.0.0.1 --port 8000
 
-test: install-test browser
+test: install-test browser postgres
 	$(VENV)/bin/python -m pytest -q
+
+# The development lane: no browser, no live servers or subprocess CLIs of the API, no torch
+# (queries run on the lean ONNX embedder, documents come from the shared vector cache).
+# Under a minute on a warm checkout; `make test` stays what CI runs.
+FAST_SKIP := test_browser test_api test_api_concurrency test_api_llm test_api_security test_schemathesis \
+	test_server_mode test_crash_safety test_llm_path test_llm_drafting test_embed_onnx
+test-fast: install-test
+	$(VENV)/bin/python -m pytest -q -m "not browser" -k "not torch_backend" $(FAST_SKIP:%=--ignore=tests/%.py)
 
 bench: install-test
 	$(VENV)/bin/python bench/retrieval.py

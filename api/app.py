@@ -9,7 +9,6 @@ lifespan, because opening loads the embedder; every request then reuses them via
 
 from __future__ import annotations
 
-import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -22,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
-from api.routes import ask, draft, health, ratings, reports
+from api.routes import ask, conversations, draft, health, ratings, reports
+from api.routes import check as check_route
 from api.security import SecurityHeadersMiddleware, SiteGuardMiddleware
 from yotassist import __version__
 from yotassist.settings import Settings, get_settings
@@ -31,7 +31,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 # JSON bodies (questions, drafts, what-ifs) are small; uploads get their own limit.
 JSON_BODY_LIMIT = 2 * (1 << 20)
 MULTIPART_OVERHEAD = 256 * 1024
-log = logging.getLogger("yotassist.api")
 
 DESCRIPTION = """Ask questions about youth justice inspection reports, draft findings and check ratings,
 with every claim cited to a report, a section and the exact lines.
@@ -40,24 +39,36 @@ Write endpoints (`POST /api/reports`, `DELETE /api/reports/{id}`) need the `X-AP
 when the server was started with `YOTASSIST_API_KEY`."""
 
 
+class BrokenInstall(RuntimeError):
+    """A part of the product cannot be imported: the server refuses to start."""
+
+
 def create_app(settings: Settings | None = None, index: Any | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # A broken install (a missing module or dependency) must stop the server here, with its cause,
+    # rather than serve a page whose every question answers 503.
+    try:
+        import assistant.service  # noqa: F401
+    except ImportError as exc:
+        raise BrokenInstall(f"the assistant cannot be imported ({exc}); reinstall with `make install`") from exc
     upload_limit = settings.max_upload_mb * (1 << 20) + MULTIPART_OVERHEAD
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         idx = index if index is not None else await run_in_threadpool(open_index, settings)
         backend = Backend(settings=settings, index=idx)
-        try:
-            backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
-            # load the reports and the embedder now, so the first question is as fast as the rest
-            warm = getattr(backend.assistant, "warm", None)
-            if callable(warm):
-                await run_in_threadpool(warm)
-        except ImportError as exc:  # assistant package not installed/landed: serve the rest
-            log.warning("assistant unavailable: %s", exc)
+        backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
+        # load the reports and the embedder now, so the first question is as fast as the rest
+        warm = getattr(backend.assistant, "warm", None)
+        if callable(warm):
+            await run_in_threadpool(warm)
         app.state.backend = backend
+        # conversations: open the database and run its migrations before serving
+        from api.conversations import open_store
+
+        app.state.conversations = await run_in_threadpool(open_store, settings)
         yield
+        await run_in_threadpool(app.state.conversations.close)
         close = getattr(idx, "close", None)
         if index is None and callable(close):
             await run_in_threadpool(close)
@@ -80,6 +91,8 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
     app.include_router(reports.router)
     app.include_router(reports.upload_router, max_body_size=upload_limit)
     app.include_router(ratings.router)
+    app.include_router(conversations.router)
+    app.include_router(check_route.router, max_body_size=upload_limit)
 
     _install_error_handlers(app, settings)
     _install_page(app)

@@ -10,6 +10,7 @@ only when the command runs).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
@@ -81,9 +82,12 @@ def open_index(settings: "Settings") -> Any:
 
 
 def make_assistant(index: Any, settings: "Settings") -> Any:
+    from assistant.classifiers import warm_in_background
     from assistant.service import Assistant
 
-    return Assistant(index, settings)
+    assistant = Assistant(index, settings)
+    warm_in_background(assistant.lib)  # drafting/check never wait for the classifiers' training
+    return assistant
 
 
 @dataclass
@@ -92,14 +96,18 @@ class Backend:
 
     ``write_lock`` serialises uploads and deletions inside this process so that two uploads of
     the same name can never interleave; readers never take it (the index keeps reads
-    consistent while a write is in progress).
+    consistent while a write is in progress). ``_ratings_cache`` holds rated reports by
+    (source, content hash) and drops the least recently used beyond
+    ``settings.ratings_cache_entries``, so a long-running server that sees many uploads and
+    removals does not keep every old version's rating for ever.
     """
 
     settings: "Settings"
     index: Any
     assistant: Any = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
-    _ratings_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
+    _ratings_cache: OrderedDict[tuple[str, str | None], Any] = field(default_factory=OrderedDict)
+    _ratings_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ---- reports -------------------------------------------------------------------------
 
@@ -151,13 +159,18 @@ class Backend:
         from assistant.rating import rate_report
 
         key = (source, sha)
-        cached = self._ratings_cache.get(key)
-        if cached is not None:
-            return cached
+        with self._ratings_lock:
+            cached = self._ratings_cache.get(key)
+            if cached is not None:
+                self._ratings_cache.move_to_end(key)
+                return cached
         report = self.get_report(source)
         result = rate_report(report) if report is not None and report.standards else None
         if sha:
-            self._ratings_cache[key] = (report, result)
+            with self._ratings_lock:
+                self._ratings_cache[key] = (report, result)
+                while len(self._ratings_cache) > self.settings.ratings_cache_entries:
+                    self._ratings_cache.popitem(last=False)
         return report, result
 
     def ratings(self) -> RatingsOut:
@@ -200,12 +213,12 @@ class Backend:
         return first, _translated(events)
 
     def draft(self, standard: str, kind: str, service: str | None, notes: str | None,
-              kq: list[KQCount] | None, mode: str | None = None) -> Any:
+              kq: list[KQCount] | None, mode: str | None = None, framework: str | None = None) -> Any:
         assistant = self._assistant()
         self._check_mode(mode)
         with assistant_errors():
             return assistant.draft(standard, kind, service=service or None, notes=notes or None,
-                                   kq=kq_spec(standard, kq) if kq else None, mode=mode)
+                                   kq=kq_spec(standard, kq) if kq else None, mode=mode, framework=framework)
 
 
 def _translated(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:

@@ -81,6 +81,22 @@ class DraftIn(BaseModel):
     notes: str | None = Field(default=None, max_length=NOTES_MAX)
     kq: list[KQCount] | None = Field(default=None, max_length=6)
     mode: AnswerMode | None = Field(default=None, description=MODE_DOC)
+    framework: Literal["2018", "2021"] | None = Field(
+        default=None, description="Set to draft for a new inspection (the service need not be indexed).")
+
+
+class DomainDraftIn(BaseModel):
+    """A whole domain for a new inspection: one key-question spec per case-based standard."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: Literal["2", "3"]
+    kq: list[str] = Field(max_length=6, description='One spec per standard, e.g. "2.1=8/9,7/9,6/9".')
+    framework: Literal["2018", "2021"] = "2021"
+    service: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=NOTES_MAX)
+    ratings: dict[str, Literal["Inadequate", "Requires improvement", "Good", "Outstanding"]] | None = Field(
+        default=None, description="Ratings of the other standards, for the overall band.")
 
 
 class ReportOut(ReportSummary):

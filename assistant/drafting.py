@@ -115,17 +115,6 @@ def comparable_reports(lib: Library, sid: str, kind: str, target: Report | None,
     return sorted(reports, key=key)
 
 
-def _neutral(text: str, report: Report, own: bool) -> str:
-    """Other services' names become 'the service' so a bullet can be reused; own bullets stay."""
-    if own or not report.service:
-        return text
-    out = text
-    for name in sorted({report.service, *report.service.split(" and ")}, key=len, reverse=True):
-        if len(name) > 3:
-            out = re.sub(re.escape(name) + r"(?:'s)?", "the service", out)
-    return out[0].upper() + out[1:] if out else out
-
-
 def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None, kq: str | None = None,
                   max_bullets: int = 8) -> tuple[Work, str | None]:
     """Strengths or improvements bullets (markdown lines with markers) and the target rating.
@@ -156,6 +145,7 @@ def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None,
         for r in reports:
             items += [(b.sentence(), r, False) for b in bullets_for(r, sid, kind)]
         items += [(s, r, False) for s, r in _narrative(lib, sid, kind, target, target_rating, max_bullets)]
+    items = _keep_polar(lib, sid, kind, items)
     chosen: list[tuple[Sentence, Report, bool]] = []
     for s, r, own in items:
         terms = s.terms or set(content_terms(s.text))
@@ -176,26 +166,26 @@ def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None,
     return w, target_rating
 
 
+def _keep_polar(lib: Library, sid: str, kind: str, items: list[tuple[Sentence, Report, bool]]):
+    """Borrowed evidence must have the list's polarity and belong to the standard (learnt
+    classifiers, ``assistant.draft_new``); the target's own published bullets stay as published."""
+    from assistant.draft_new import _classify, _on_standard, _polarity_ok
+
+    want = "strength" if kind == "strengths" else "improvement"
+    todo = [i for i, (_, _, own) in enumerate(items) if not own]
+    pol, std = _classify(lib, [items[i][0].text for i in todo])
+    drop = {i for i, ps, ss in zip(todo, pol, std)
+            if not _polarity_ok(ps, items[i][0].text, want) or not _on_standard(ss, sid)
+            or dangling(items[i][0].text)}
+    return [it for i, it in enumerate(items) if i not in drop]
+
+
 _KIND_WORDS = {"strengths": "strengths", "improvements": "areas for improvement", "findings": "findings"}
-_LEAD_IN = re.compile(r"^(?:(?:The )?[Ii]nspectors? (?:found|saw|noted|judged|considered) (?:that )?|"
-                      r"We (?:found|saw|noted|judged|considered) (?:that )?)(?=[a-z])")
-
-
 def _register(text: str, report: Report, own: bool, p: Passage, lib: Library) -> str:
-    """The bullet in report register ('Inspectors found that staff were ...' -> 'Staff were ...';
-    other services' names -> 'the service'), kept only when the citation gate still verifies it
-    against the cited line; otherwise the sentence as published. NUL marks where the marker goes."""
-    from assistant.citations import CitationGate
-
-    original = _with_marker(text, "\x00")
-    light = _LEAD_IN.sub("", _neutral(text, report, own))
-    light = light[0].upper() + light[1:] if light else light
-    if light == text:
-        return original
-    probe = CitationGate([p.model_copy(update={"n": 1})], lib.lines_of)
-    if probe._verify_unit(_with_marker(light, "[1]")) is not None:
-        return _with_marker(light, "\x00")
-    return original
+    """The bullet exactly as published, with NUL where the marker goes: a quote is never altered
+    (an earlier register rewrite, "Inspectors found that ..." dropped and names replaced, turned
+    "Wigan YJS" into "The service YJS"); borrowed wording is the inspector's to rephrase."""
+    return _with_marker(text, "\x00")
 
 
 def _with_marker(text: str, marker: str) -> str:

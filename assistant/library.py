@@ -16,8 +16,6 @@ from assistant.text import comparable, normalise
 from ingest.injection import usable_lines
 from ingest.model import KeyQuestion, Report
 
-RATED_TYPES = ("inspection",)
-
 
 @dataclass
 class Fact:
@@ -240,9 +238,6 @@ class Library:
 
     def services(self) -> list[str]:
         return sorted({r.service for r in self.reports if r.service})
-
-    def rated(self) -> list[Report]:
-        return [r for r in self.reports if r.standards]
 
     def for_service(self, service: str, years: Sequence[int] = ()) -> list[Report]:
         """Reports of a service, newest first; rated inspections before screenings."""

@@ -38,3 +38,6 @@ class Draft(BaseModel):
     mode: Literal["extractive", "llm"] = "extractive"
     unsupported: list[str] = Field(default_factory=list)
     computed_rating: str | None = None
+    # Findings for a new inspection: how comparable inspections put the same findings (cited lines).
+    comparable: list[str] = Field(default_factory=list)
+    framework: str | None = None  # set for a new inspection (a service not in the index)

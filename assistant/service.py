@@ -217,8 +217,9 @@ class Assistant:
 
     # ----- draft -----------------------------------------------------------------------------
     def draft(self, standard: str, kind: str, service: str | None = None, notes: str | None = None,
-              kq: str | None = None, mode: Mode | None = None) -> Draft:
-        """Extractive draft; in LLM mode the model rewrites its evidence (``assistant.draft_llm``)."""
+              kq: str | None = None, mode: Mode | None = None, framework: str | None = None) -> Draft:
+        """Extractive draft; in LLM mode the model rewrites its evidence (``assistant.draft_llm``).
+        With ``framework`` the draft is for a new inspection (``assistant.draft_service``)."""
         mode = mode or self.mode
         if mode == "llm" and not self.settings.llm.base_url:
             raise ValueError("LLM mode needs an LLM endpoint (set YOTASSIST_LLM_BASE_URL)")
@@ -227,6 +228,11 @@ class Assistant:
             raise ValueError(f"bad standard {standard!r}: expected an id like 2.2 or 3.4")
         if kind not in KINDS:
             raise ValueError(f"bad kind {kind!r}: expected one of {', '.join(KINDS)}")
+        if framework is not None:
+            from assistant.draft_service import new_inspection_draft
+
+            return new_inspection_draft(self, standard, kind, (service or "").strip() or None, notes, kq, framework,
+                                        mode or "extractive")
         self.lib.refresh(force=True)
         if service:
             known = self.lib.services()
@@ -247,6 +253,10 @@ class Assistant:
             from assistant.rating import parse_kq_spec
 
             parse_kq_spec(kq, fw)  # raises ValueError with a user-facing message
+            if kind == "findings":  # findings from figures speak of this service only (assistant.draft_new)
+                from assistant.draft_service import new_inspection_draft
+
+                return new_inspection_draft(self, standard, kind, service, notes, kq, fw, mode)
         if kind == "findings":
             work, computed = draft_findings(self.lib, standard, service, notes, kq)
         else:

@@ -14,7 +14,7 @@ POSITIVE = re.compile(
     r"\b(strong(?:ly)?|strengths?|good|effective(?:ly)?|well|thorough(?:ly)?|consistent(?:ly)?|clear(?:ly)?|"
     r"positive(?:ly)?|impressive|excellent|outstanding|high[- ]quality|robust|timely|creative(?:ly)?|"
     r"proactive(?:ly)?|skilled|sufficient(?:ly)?|comprehensive|meaningful|valued|committed|innovative|"
-    r"appropriate(?:ly)?|child[- ]centred|personalised|enthusiastic|knowledgeable|confident|improved|"
+    r"pleasing(?:ly)?|encouraging(?:ly)?|appropriate(?:ly)?|child[- ]centred|personalised|enthusiastic|knowledgeable|confident|improved|"
     r"all (?:relevant |inspected |the )?cases|in every case|every case|large majority|most cases|embedded)\b",
     re.I,
 )
@@ -68,10 +68,23 @@ def share(text: str) -> float | None:
     return None
 
 
+# A negative word negated is a positive finding ("no delays in accessing these services").
+NEGATED_NEGATIVE = re.compile(
+    r"\b(?:no|without(?: any)?|free (?:of|from))\s+(?:undue\s+|unnecessary\s+)?"
+    r"(?:delays?|gaps?|concerns?|barriers?|waiting lists?|backlogs?|drift)\b", re.I)
+# "not" that negates a judgement ("not always", "not sufficient"), not any verb ("not commit").
+_NEGATED_JUDGEMENT = re.compile(
+    r"\bnot (?:always |consistently |yet |sufficiently |fully |well |adequately |clearly |effectively |"
+    r"routinely |regularly |evident|recorded|in place|enough|"
+    + POSITIVE.pattern[3:-3] + r")", re.I)
+
+
 def tone_of(text: str) -> int:
     """+1 for a positive finding, -1 for a negative one, 0 when mixed or neither. A stated share
     counts too: below two-thirds of cases (the Good band's floor) is not a strength, 80% or more is."""
-    pos, neg = bool(POSITIVE.search(text)), bool(NEGATIVE.search(text))
+    negated = bool(NEGATED_NEGATIVE.search(text))
+    rest = NEGATED_NEGATIVE.sub(" ", text)
+    pos, neg = bool(POSITIVE.search(text)) or negated, bool(NEGATIVE.search(rest))
     if pos and re.search(r",? but\b|\brather than\b|\balthough\b", text, re.I):
         neg = True  # "sufficient in eight of 12 cases but was often a list": mixed
     sh = share(text)
@@ -83,7 +96,7 @@ def tone_of(text: str) -> int:
         return -1
     if neg and pos:
         # "was not always sufficient": a negation next to a positive word is a negative finding
-        return -1 if re.search(r"\bnot (?:always |consistently |yet |sufficiently |fully )?\w+", text, re.I) else 0
+        return -1 if _NEGATED_JUDGEMENT.search(rest) else 0
     return 0
 
 

@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 
 import make_corpus  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("YOTASSIST_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 @dataclass

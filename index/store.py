@@ -157,8 +157,17 @@ class Index:
         if self._embedder is None:
             from index.embedder import CachedEmbedder
 
-            self._embedder = CachedEmbedder(self.settings.embed, self.dir / "embed-cache.sqlite")
+            self._embedder = CachedEmbedder(self._embedding_settings(), self.dir / "embed-cache.sqlite")
         return self._embedder
+
+    def _embedding_settings(self) -> Any:
+        """The embedder this index's vectors were made with (recorded in ``embedding.json`` when the
+        index is created; a conflicting explicit setting is refused, see ``index.fingerprint``)."""
+        if self.chroma_url:
+            return self.settings.embed  # server mode: the fingerprint is not shared through the server (yet)
+        from index.fingerprint import resolve
+
+        return resolve(self.dir, self.settings.embed, has_reports=any(self.reports_dir.glob("*.json")))
 
     @property
     def store(self) -> Any:
@@ -252,6 +261,8 @@ class Index:
             bar.close()
         after = self._embed_stats()
         summary.embedded, summary.cached = after[0] - before[0], after[1] - before[1]
+        if summary.count("added") or summary.count("updated"):
+            self.persist_view()
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
 
@@ -369,6 +380,7 @@ class Index:
                     continue
                 res = self._ingest_one(data, source, force=True, name=(self._read_record(source) or {}).get("name"))
                 summary.results.append(res)
+        self.persist_view()
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
 
@@ -431,37 +443,69 @@ class Index:
 
     # --- search ---------------------------------------------------------------------------------
     def _refresh(self) -> None:
-        """Rebuild the visible chunk list and BM25 when the generation stamp moved."""
+        """Install the current read view (visible chunks, BM25, dense matrix) when the generation
+        stamp moved: the persisted one when it matches the stamp (no Chroma, no tokenising), else
+        rebuilt from Chroma and persisted for the next process."""
         gen = self._generation()
         if self._corpus is not None and gen == self._generation_seen:
             return
         with self._lock:
-            from index.lexical import LexicalIndex
-            from index.retriever import Corpus
+            if not self._load_view(gen):
+                self._build_view(gen)
 
-            versions = {s: r.get("version") or (r.get("sha256") or "")[:16] for s, r in self._records().items()}
-            visible: list[Chunk] = []
-            for chunk, version in self.store.all_records():
-                if versions.get(chunk.source) == version:
-                    visible.append(chunk)
-            visible.sort(key=lambda c: (c.source, c.line_start, c.line_end))
-            from index.health import check_counts
+    def _load_view(self, gen: Any) -> bool:
+        from index import view
+        from index.dense import DenseMatrix
+        from index.lexical import LexicalIndex
 
-            check_counts(self.dir if not self.chroma_url else self.chroma_url, self._records(), visible)
-            corpus = Corpus(visible)
-            lexical = LexicalIndex([_lexical_text(c) for c in visible])
-            services = sorted({c.service for c in visible if c.service})
-            # Exact in-memory dense search over the same chunks (None: fall back to Chroma queries).
-            from index.dense import DenseMatrix
+        got = view.load(self.dir, gen)
+        if got is None:
+            return False
+        chunks, vectors, lexical = got
+        self._install_view(gen, chunks, LexicalIndex.from_arrays(lexical), DenseMatrix(chunks, vectors))
+        return True
 
-            try:
-                self._dense = (corpus, DenseMatrix.load(self.store.collection, visible))
-            except Exception:
-                self._dense = (corpus, None)
-            # One tuple swap: a concurrent search sees the old view or the new one, never a mix.
-            self._view = (corpus, lexical, services)
-            self._corpus, self._lexical, self._services = corpus, lexical, services
-            self._generation_seen = gen
+    def _build_view(self, gen: Any) -> None:
+        from index import view
+        from index.dense import DenseMatrix
+        from index.lexical import LexicalIndex
+
+        versions = {s: r.get("version") or (r.get("sha256") or "")[:16] for s, r in self._records().items()}
+        visible: list[Chunk] = []
+        for chunk, version in self.store.all_records():
+            if versions.get(chunk.source) == version:
+                visible.append(chunk)
+        visible.sort(key=lambda c: (c.source, c.line_start, c.line_end))
+        from index.health import check_counts
+
+        check_counts(self.dir if not self.chroma_url else self.chroma_url, self._records(), visible)
+        lexical = LexicalIndex([_lexical_text(c) for c in visible])
+        # Exact in-memory dense search over the same chunks (None: fall back to Chroma queries).
+        try:
+            matrix = DenseMatrix.load(self.store.collection, visible)
+        except Exception:
+            matrix = None
+        self._install_view(gen, visible, lexical, matrix)
+        if matrix is not None:
+            view.save(self.dir, gen, visible, matrix.vectors, lexical.to_arrays())
+
+    def _install_view(self, gen: Any, chunks: list[Chunk], lexical: Any, matrix: Any) -> None:
+        from index.retriever import Corpus
+
+        corpus = Corpus(list(chunks))
+        services = sorted({c.service for c in corpus.chunks if c.service})
+        self._dense = (corpus, matrix)
+        # One tuple swap: a concurrent search sees the old view or the new one, never a mix.
+        self._view = (corpus, lexical, services)
+        self._corpus, self._lexical, self._services = corpus, lexical, services
+        self._generation_seen = gen
+
+    def persist_view(self) -> None:
+        """Build and persist the read view now (after a change), so the next process starts warm."""
+        try:
+            self._refresh()
+        except Exception:
+            pass  # only a cache: the next reader rebuilds it
 
     def warm(self) -> None:
         """Load the model, Chroma and BM25 now (servers call this at start-up)."""
@@ -494,9 +538,12 @@ class Index:
                     return got
             return self.store.query(vector, n, where)
 
+        from index.retriever import rare_limits
+
         return hybrid_search(plan, corpus, lexical.scores(plan.text), dense, k,
                              candidates=self.settings.candidates, service=service, standard=standard,
-                             diversify_results=diversify)
+                             diversify_results=diversify, rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)),
+                             dense_sims=sims)
 
     def resolve_service(self, name: str, services: list[str] | None = None) -> str | None:
         """The indexed service a name or short form ("TH", "kirklees") stands for, or None."""

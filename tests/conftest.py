@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The default embedder (onnx-int8) is exported locally once from the shipped weights; every test
+# index, server and CLI subprocess shares that one export instead of making its own per temp home.
+os.environ.setdefault("YOTASSIST_MODELS_DIR", str(ROOT / "build" / "models"))
+# YOTASSIST_TEST_CORPUS: the reference corpus elsewhere (e.g. from a git worktree one level deeper).
+CORPUS = Path(os.environ.get("YOTASSIST_TEST_CORPUS") or ROOT.parent / "shared" / "corpus")
 SAMPLES = ROOT / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"
 

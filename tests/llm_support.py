@@ -59,9 +59,10 @@ def peer() -> Iterator[str]:
     stop(proc)
 
 
-def script(peer: str, reply) -> None:
-    """Set the peer's next reply (a string) or replies (a list; the last one repeats)."""
-    httpx.post(f"{peer}/control/script", json={"reply": reply}, timeout=5).raise_for_status()
+def script(peer: str, reply, delay: float = 0.0) -> None:
+    """Set the peer's next reply (a string) or replies (a list; the last one repeats); ``delay``
+    seconds between streamed tokens makes it a slow model (for stopping a stream)."""
+    httpx.post(f"{peer}/control/script", json={"reply": reply, "delay": delay}, timeout=5).raise_for_status()
 
 
 def seen(peer: str) -> list[dict]:

@@ -7,12 +7,13 @@ replies with fabricated citations and markers. Run as a process:
     python tests/openai_peer.py PORT
 
 Control endpoints (test-only): POST /control/script {"reply": "..."} sets the next replies
-(a list or one string; the last one repeats); GET /control/requests returns every chat request
+(a list or one string; the last one repeats; optional "delay" seconds between streamed tokens); GET /control/requests returns every chat request
 received (JSON bodies), so a test can check what the model was shown.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
@@ -23,7 +24,7 @@ from fastapi import FastAPI, Request
 from sse_starlette.sse import EventSourceResponse
 
 app = FastAPI(title="scripted OpenAI-compatible test peer")
-STATE: dict[str, Any] = {"replies": ["(no script set)"], "requests": []}
+STATE: dict[str, Any] = {"replies": ["(no script set)"], "requests": [], "delay": 0.0}
 
 
 @app.post("/control/script")
@@ -32,6 +33,7 @@ async def script(request: Request) -> dict[str, Any]:
     reply = body.get("reply", "")
     STATE["replies"] = list(reply) if isinstance(reply, list) else [reply]
     STATE["requests"] = []
+    STATE["delay"] = float(body.get("delay", 0.0))  # seconds between streamed tokens (a slow model)
     return {"ok": True, "replies": len(STATE["replies"])}
 
 
@@ -74,6 +76,8 @@ async def chat(request: Request):
     async def events():
         first = True
         for tok in _tokens(reply):
+            if STATE["delay"]:
+                await asyncio.sleep(STATE["delay"])
             delta = {"role": "assistant", "content": tok} if first else {"content": tok}
             first = False
             yield {"data": json.dumps({"id": "chatcmpl-scripted", "object": "chat.completion.chunk", "created": created,

@@ -177,7 +177,10 @@ def test_draft_and_docx(client: httpx.Client) -> None:
 
     document = Document(io.BytesIO(doc.content))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "2.2 Strengths" in text and "Sources" in text
+    assert "2.2 Planning" in text and "Strengths" in text and "Sources" in text
+    assert document.core_properties.title.startswith("2.2 Planning")
+    # Citations read as a reader looks them up: "<service> <year>, <section>, lines a-b".
+    assert re.search(r"\[1\] [A-Z][\w ]+ \d{4}, .+, (?:p\. \d+ / )?lines? \d+", text), text
     first_bullet = re.sub(r"\s*\[\d+\]", "", draft["bullets"][0]).strip()[:40]
     assert first_bullet in re.sub(r"\s*\[\d+\]", "", text)
 
@@ -219,7 +222,9 @@ def test_docs_and_page_are_local_only(client: httpx.Client) -> None:
         assert not re.match(r"(https?:)?//", url), f"external asset {url}"
         assert client.get(url if url.startswith("/") else "/" + url).status_code == 200, url
     static = Path(__file__).resolve().parents[1] / "api" / "static"
-    for f in static.iterdir():
+    files = [f for f in static.rglob("*") if f.is_file()]
+    assert any(f.parent.name == "js" for f in files)  # the page's ES modules are checked too
+    for f in files:
         text = f.read_text(errors="ignore")
         assert not re.search(r"""(src|href|url\()\s*=?\s*["']?https?://""", text), f"external reference in {f.name}"
         if f.suffix == ".js":

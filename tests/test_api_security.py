@@ -436,7 +436,8 @@ def test_script_in_report_runs_nothing(client: httpx.Client, live_server: Server
         assert conv.locator("script, img, b, a[href^='javascript']").count() == 0
         page.screenshot(path=str(artifacts / "security-script-in-report.png"))
         assert page.evaluate("window.__xss") is None
-        assert page.evaluate("document.querySelectorAll('script').length") == 1  # app.js only
+        srcs = page.evaluate("[...document.querySelectorAll('script')].map(s => s.getAttribute('src'))")
+        assert srcs == ["/static/js/main.js", "/static/check-panel.js"]  # the page's own scripts only, none inline
         assert not errors, errors
     finally:
         page.close()

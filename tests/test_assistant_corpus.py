@@ -44,7 +44,8 @@ def valid(a: Assistant, answer) -> None:
 
     assert all(recheck(answer.citations, a.lib.lines_of)), answer.citations
     ns = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer if hasattr(answer, "answer") else
-                                     " ".join(answer.bullets) + (answer.paragraph or ""))}
+                                     " ".join(answer.bullets + getattr(answer, "comparable", []))
+                                     + (answer.paragraph or ""))}
     assert ns == {c.n for c in answer.citations}
 
 
@@ -158,10 +159,12 @@ def test_draft_strengths_and_improvements_are_cited_and_distinct(assistant):
 def test_draft_findings_with_kq_states_computed_rating_and_why(assistant):
     d = assistant.draft("2.2", "findings", kq="2.2=5/8,4/7,8/9")
     assert d.computed_rating == "Requires improvement"
-    assert d.paragraph and "Requires improvement" in d.paragraph and "57" in d.paragraph
-    assert "lowest key question" in d.paragraph and "(your figures)" in d.paragraph
+    assert d.paragraph and "Requires improvement" in d.paragraph and "(4 of 7, 57.1%)" in d.paragraph
+    assert "lowest key question" in d.paragraph and "(your figures)" not in d.paragraph
+    assert d.paragraph.count("Our rating for planning is") == 1
+    assert not re.search(r"\[\d+\]", d.paragraph)  # the paragraph states this service's figures only
     valid(assistant, d)
-    assert d.citations  # comparable inspections are cited
+    assert d.citations and d.comparable  # comparable inspections are cited beside it
 
 
 def test_draft_findings_with_notes_marks_them_as_the_users(assistant, tmp_path):
@@ -241,7 +244,7 @@ def test_cli_draft(index_dir, tmp_path):
                 "--json", index_dir=index_dir)
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
-    assert d["computed_rating"] == "Requires improvement" and "(your notes)" in d["paragraph"]
+    assert d["computed_rating"] == "Requires improvement" and "(inspector's note)" in d["paragraph"]
     for args in (("--standard", "2.2", "--kind", "praise"), ("--standard", "2.2", "--kind", "findings", "--kq", "2.2=x"),
                  ("--standard", "2.2", "--kind", "findings", "--notes", str(tmp_path / "missing.txt"))):
         bad = run_cli("draft", *args, index_dir=index_dir)

@@ -43,7 +43,7 @@ def test_ask_and_open_citation(page, artifacts: Path) -> None:
     assert markers.count() >= 1
     page.screenshot(path=str(artifacts / "browser-2-answer.png"))
 
-    first_quote = answer.locator(".source-quote").first.inner_text()
+    first_quote = answer.locator(".source-quote").first.inner_text().strip("\u201c\u201d")  # shown in quotation marks
     markers.first.click()
     viewer = page.locator("#viewer")
     expect(viewer).to_be_visible()
@@ -60,6 +60,7 @@ def test_ask_and_open_citation(page, artifacts: Path) -> None:
 
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
+    expect(markers.first).to_be_focused()  # focus goes back to the citation that opened the panel
 
 
 def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path: Path, artifacts: Path) -> None:
@@ -124,7 +125,12 @@ def test_draft_and_download_docx(page, tmp_path: Path, artifacts: Path) -> None:
     download.save_as(str(path))
     from docx import Document
 
-    doc_text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    document = Document(str(path))
+    doc_text = "\n".join(p.text for p in document.paragraphs)
+    assert document.core_properties.title.startswith("2.2 Planning")  # the document's title
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert "2.2 Planning" in headings and "Strengths" in headings and "Sources" in headings, headings
+    assert re.search(r"\[1\] [A-Z][\w ]+ \d{4}, .+, (?:p\. \d+ / )?lines? \d+", doc_text), doc_text
     first = re.sub(r"\s*\[\d+\]", "", result.locator(".draft-bullets li").first.inner_text()).strip()
     first = re.sub(r"\s*\d+\s*\.?$", "", first)[:40]  # drop the trailing citation button text
     assert first in doc_text and "Sources" in doc_text
@@ -149,3 +155,29 @@ def test_keyboard_tabs_and_labels(page) -> None:
         .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
         .map(e => e.id || e.name)""")
     assert unlabelled == []
+
+
+def test_check_a_draft_report(page, tmp_path: Path, artifacts: Path) -> None:
+    """The check panel (api/static/check-panel.js): a planted wrong sum is reported, a clean sample is not."""
+    import json as _json
+
+    from playwright.sync_api import expect
+
+    root = Path(__file__).resolve().parents[1]
+    faults = _json.loads((root / "tests" / "fixtures" / "check" / "faults.json").read_text())
+    text = (root / "samples" / "ashbridge-2023.txt").read_text(encoding="utf-8")
+    for old, new in faults["wrong-sum"]["edits"]:
+        text = text.replace(old, new)
+    bad = tmp_path / "ashbridge-draft.txt"
+    bad.write_text(text, encoding="utf-8")
+    page.get_by_role("tab", name="Reports").click()
+    page.get_by_label("Draft to check (file)").set_input_files(str(bad))
+    page.get_by_role("button", name="Check", exact=True).click()
+    result = page.locator("#check-result")
+    expect(result).to_contain_text("1 problem", timeout=60_000)
+    expect(result).to_contain_text("score sum")
+    expect(result).to_contain_text("is not the sum of the ratings table")
+    page.screenshot(path=str(artifacts / "browser-9-check.png"))
+    page.get_by_label("Draft to check (file)").set_input_files(str(root / "samples" / "ashbridge-2023.txt"))
+    page.get_by_role("button", name="Check", exact=True).click()
+    expect(result).to_contain_text("No problems found.", timeout=60_000)

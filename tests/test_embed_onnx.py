@@ -89,7 +89,8 @@ def test_changed_recipe_changes_cache_key_and_export_folder(models, monkeypatch)
     from yotassist.settings import EmbeddingSettings
 
     settings = EmbeddingSettings(backend="onnx-int8")
-    assert cache_tag("onnx-int8") == embed_onnx.INT8_CACHE_TAG == f"onnx-int8-v{embed_onnx.RECIPE}"
+    variant = "" if embed_onnx.WEIGHTS == "s8" else "-u8"  # the VNNI guard's pick is part of the tag
+    assert cache_tag("onnx-int8") == embed_onnx.INT8_CACHE_TAG == f"onnx-int8-v{embed_onnx.RECIPE}{variant}"
     assert cache_tag("torch") == "torch"
     key_now = CachedEmbedder(settings, None)._key("same text")
     assert key_now != CachedEmbedder(EmbeddingSettings(backend="torch"), None)._key("same text")
@@ -103,3 +104,17 @@ def test_changed_recipe_changes_cache_key_and_export_folder(models, monkeypatch)
     monkeypatch.setattr(embed_onnx, "RECIPE", 999)
     monkeypatch.setattr(embed_onnx, "_export", lambda src, dst: (dst / embed_onnx._READY).write_text("x"))
     assert embed_onnx.ensure_onnx_export(str(settings.model), models) != folder_now
+
+
+def test_vnni_guard_picks_the_int8_weight_variant(monkeypatch) -> None:
+    """Signed int8 weights only where the CPU has VNNI kernels; the override names either variant."""
+    from index import embed_onnx
+
+    flags = next(ln for ln in open("/proc/cpuinfo", encoding="utf-8") if ln.startswith("flags")).split()
+    expected = "s8" if any(f in flags for f in embed_onnx.VNNI_FLAGS) else "u8"
+    monkeypatch.delenv("YOTASSIST_EMBED_INT8_WEIGHTS", raising=False)
+    assert embed_onnx.int8_weights() == expected == embed_onnx.WEIGHTS
+    assert embed_onnx.INT8_FILE.endswith(f"_{expected}.onnx")
+    for forced in ("s8", "u8"):
+        monkeypatch.setenv("YOTASSIST_EMBED_INT8_WEIGHTS", forced)
+        assert embed_onnx.int8_weights() == forced

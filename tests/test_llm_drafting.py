@@ -77,24 +77,24 @@ def test_fabricated_marker_and_unsupported_claim_are_caught(assistant, peer):
 
 
 def test_reply_contradicting_the_computed_rating_goes_to_unsupported(assistant, peer):
-    # 70% and 80%: the rating module computes Good; Wigan's report says planning was rated
-    # 'Requires improvement', and the model is shown that sentence.
+    # 70% and 80%: the rating module computes Good; the model claims Wigan's published
+    # 'Requires improvement' (Wigan is indexed here) and an Outstanding, both held back.
     kw = dict(standard="2.2", kind="findings", service="Wigan", kq="2.2=7/10,8/10")
     src = shown(assistant, peer, **kw)
-    rated = next(n for n, t in src.items() if "rated as" in t)
-    other = next(n for n, t in src.items() if n != rated and "rated" not in t)
-    rated_sentence = next(s for s in re.split(r"(?<=[.!?])\s+", src[rated]) if "rated as" in s)
-    script(peer, f"{rated_sentence[:-1]} [{rated}]. {first_sentence(src[other], 20)[:-1]} [{other}]. "
-                 f"Planning in this service is Outstanding [{other}].")
+    other = min(n for n, t in src.items() if "rated" not in t)
+    good = first_sentence(src[other], 20)
+    script(peer, f"- Planning in Wigan was rated as 'Requires improvement' [{other}].\n- {good[:-1]} [{other}].\n"
+                 f"- Planning in this service is Outstanding [{other}].")
     d = assistant.draft(**kw)
     assert d.mode == "llm" and d.computed_rating == "Good"
-    # The rating is stated by the template (rating module), before the model's prose.
-    assert d.paragraph.startswith("Our rating for planning is Good (your figures).")
-    assert "rated as" not in d.paragraph and "is Outstanding" not in d.paragraph
+    # The paragraph is the template's (figures and the rating module), never the model's.
+    assert d.paragraph.startswith("In a reasonable majority of the inspected cases (7 of 10, 70%)")
+    assert d.paragraph.count("Our rating for planning is Good") == 1 and not re.search(r"\[\d+\]", d.paragraph)
+    assert d.comparable == [f"{good[:-1]} [1]."]
     assert any("rated as" in u for u in d.unsupported)
     assert any("Outstanding" in u for u in d.unsupported)
     assert not any("rated as" in c.quote for c in d.citations)
-    assert markers(d.paragraph) == [x.n for x in d.citations] == [1]
+    assert [x.n for x in d.citations] == [1]
     assert all(recheck(d.citations, assistant.lib.lines_of))
 
 
@@ -178,3 +178,28 @@ def test_cli_draft_mode_llm(index_dir, peer, tmp_path):
     assert d["unsupported"] == ["A fabricated strength about submarines."]
     bad = subprocess.run([*cmd, "--mode", "poetry"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("yotassist: error: --mode")
+
+
+def test_new_inspection_llm_rewrites_only_the_borrowed_part(assistant, peer):
+    notes = "- Case managers met every child within five days.\n"
+    kw = dict(standard="2.2", kind="findings", service="Brookvale", notes=notes, kq="2.2=8/9,5/8,4/7",
+              framework="2021")
+    src = shown(assistant, peer, **kw)
+    user = seen(peer)[-1]["messages"][-1]["content"]
+    # figures and notes reach the model as delimited data; the rating is not given to restate
+    assert re.search(r"<figures>\n- In a large majority of the inspected cases \(8 of 9, 88.9%\).*</figures>", user, re.S)
+    assert "<notes>\n- Case managers met every child within five days.\n</notes>" in user
+    assert "Our rating" not in user
+    n = min(src)
+    good = first_sentence(src[n], 20)
+    script(peer, f"- {good[:-1]} [{n}].\n- Every plan in the country was Outstanding [{n}].\n"
+                 f"- Inspectors praised the submarine fleet [{n}].")
+    d = assistant.draft(**kw)
+    ext = assistant.draft(**kw, mode="extractive")
+    assert d.mode == "llm" and d.paragraph == ext.paragraph  # the paragraph is the template's alone
+    assert d.comparable == [f"{good[:-1]} [1]."]
+    assert any("Outstanding" in u for u in d.unsupported) and any("submarine" in u for u in d.unsupported)
+    assert all(recheck(d.citations, assistant.lib.lines_of))
+    script(peer, "- Nothing here verifies [42].")
+    fallback = assistant.draft(**kw)
+    assert fallback.mode == "extractive" and fallback.comparable == ext.comparable

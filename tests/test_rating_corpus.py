@@ -103,8 +103,7 @@ def test_rate_cli_refuses_the_unrated_sqs_letter(corpus_dir) -> None:
 
 def _fixture(fixtures_dir, name: str):
     path = fixtures_dir / "rating" / name
-    if not path.is_file():
-        pytest.skip(f"fixture {path} has not been written yet")
+    assert path.is_file(), f"fixture {path} is missing"
     return path
 
 

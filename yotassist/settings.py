@@ -2,7 +2,9 @@
 
 Every knob lives here so that the CLI, the web app, tests and benchmarks agree on
 defaults. Values come from (highest first): explicit keyword arguments (CLI flags),
-environment variables prefixed ``YOTASSIST_`` (nested with ``__``), then defaults.
+environment variables prefixed ``YOTASSIST_`` (``YOTASSIST_EMBED_*`` and ``YOTASSIST_LLM_*`` for
+the two groups, one spelling each), then defaults. Nothing else in the product reads the
+environment; this module only sets the offline switches below.
 """
 
 from __future__ import annotations
@@ -38,54 +40,78 @@ class EmbeddingSettings(BaseSettings):
 
     model: str = Field(default_factory=_default_model_path, description="Path of a sentence-transformers model.")
     backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        default="torch", description="torch is the reference; onnx-int8 is the fast ingest path."
+        default="onnx-int8", description="onnx-int8 (default) is the fast path: ONNX Runtime, int8 weights, no torch import; torch is the reference (sentence-transformers)."
     )
-    batch_size: int = Field(default=16, ge=1, le=512)
-    device: str = "cpu"
+    batch_size: int = Field(default=16, ge=1, le=512, description="Texts encoded per model call.")
+    device: str = Field(default="cpu", description="torch device for the torch backend.")
 
 
 class LLMSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YOTASSIST_LLM_", extra="ignore")
 
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
-    model: str = "local"
-    api_key: str = "not-needed"
-    timeout_s: float = 60.0
-    temperature: float = 0.0
+    model: str = Field(default="local", description="Model name sent to the endpoint.")
+    api_key: str = Field(default="not-needed", description="Bearer key for the endpoint (local servers ignore it).")
+    timeout_s: float = Field(default=60.0, description="Seconds to wait for the endpoint before giving up.")
+    temperature: float = Field(default=0.0, description="Sampling temperature; 0 keeps answers repeatable.")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="YOTASSIST_", env_nested_delimiter="__", extra="ignore")
+    # No env_nested_delimiter: the groups read their own prefixes, so YOTASSIST_EMBED_MODEL is the one
+    # spelling (a nested YOTASSIST_EMBED__MODEL would be a second, silently winning one).
+    model_config = SettingsConfigDict(env_prefix="YOTASSIST_", extra="ignore")
 
     home: Path = Field(default=PROJECT_ROOT / "data", description="Data folder: index, stored sources, caches.")
     index: Path | None = Field(default=None, description="Index folder; defaults to HOME/index.")
     chroma_url: str | None = Field(default=None, description="Chroma server URL; unset means embedded persistent Chroma.")
-    collection: str = "yotassist-chunks"
-    prompts_dir: Path = PROJECT_ROOT / "prompts"
-    samples_dir: Path = PROJECT_ROOT / "samples"
+    collection: str = Field(default="yotassist-chunks", description="Chroma collection holding the chunks.")
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Folder of prompt and phrase templates.")
+    models_dir: Path | None = Field(
+        default=None, description="Writable folder for local model exports (ONNX); defaults to HOME/models."
+    )
 
-    embed: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
+    embed: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model (YOTASSIST_EMBED_*).")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional language model (YOTASSIST_LLM_*).")
 
     # Retrieval
-    k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=5, le=1000, description="Per-retriever candidates before fusion.")
 
     # Serving
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field(default="127.0.0.1", description="Address `yotassist serve` listens on.")
+    port: int = Field(default=8000, description="Port `yotassist serve` listens on.")
     api_key: str | None = Field(default=None, description="If set, write endpoints need this key.")
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API from a browser.")
+    max_upload_mb: int = Field(default=60, description="Largest accepted upload, in MiB.")
+    max_question_chars: int = Field(default=2000, description="Longest accepted question, in characters.")
+    max_parse_mb: int = Field(default=80, description="Largest file the parser will read, in MiB.")
     allowed_hosts: list[str] = Field(
         default_factory=list, description="Host names the server answers to (Host header), besides 127.0.0.1, "
         "localhost and ::1; empty means those plus the bind address (any name when bound to 0.0.0.0); '*' allows any. "
         "Guards against DNS rebinding.")
-    max_upload_mb: int = 60
-    max_question_chars: int = 2000
-    max_parse_mb: int = 80
     write_lock_timeout_s: float = Field(
         default=300.0, ge=0, description="How long a writer (ingest, upload, remove, reindex) waits for another "
         "process's write to the same index to finish before giving up with 'the index is busy'.")
+    ratings_cache_entries: int = Field(
+        default=256, ge=1, description="Rated reports kept in memory by the server (least recently used dropped)."
+    )
+
+    # Conversations
+    database_url: str | None = Field(
+        default=None,
+        description="Conversation database (SQLAlchemy URL, e.g. postgresql://user@host/db); "
+        "unset means an SQLite file HOME/conversations.sqlite.",
+    )
+    history_turns: int = Field(default=10, ge=0, le=40,
+                               description="Earlier turns of a stored conversation passed to the assistant.")
+
+    # Draft checking (`yotassist check`, POST /api/check)
+    check_tone_share: float = Field(default=0.7, gt=0.5, le=1.0, description=(
+        "A section's tone contradicts its rating when at least this share of its judging sentences "
+        "has the opposite polarity."))
+    check_tone_min_sentences: int = Field(default=4, ge=1, description=(
+        "Judging sentences a section needs before its tone is checked."))
+    check_recommendation_match: float = Field(default=0.3, ge=0.0, le=1.0, description=(
+        "Embedding cosine at or above which an area for improvement speaks to a recommendation."))
 
     @property
     def index_dir(self) -> Path:

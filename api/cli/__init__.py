@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.cli.app import app
-from api.cli import parse, rate, index_cmds, ask, serve  # noqa: F401  (register commands)
+from api.cli import parse, rate, index_cmds, ask, serve, feedback, check, draft_domain  # noqa: F401  (register commands)
 
 
 def main() -> None:

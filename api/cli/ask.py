@@ -130,6 +130,8 @@ def draft(
     index: Optional[Path] = IndexOpt,
     mode: Optional[str] = typer.Option(None, "--mode", help="extractive or llm (needs YOTASSIST_LLM_BASE_URL); "
                                        "default: llm when an endpoint is set."),
+    framework: Optional[str] = typer.Option(None, "--framework", help="2018 or 2021: draft for a new inspection "
+                                            "(the service need not be indexed) from your figures and notes."),
 ) -> None:
     """Draft strengths / areas for improvement bullets or a findings paragraph for a standard."""
     notes_text = _read_text(notes, "--notes") if notes is not None else None
@@ -137,7 +139,7 @@ def draft(
     from assistant.llm import LLMError
 
     try:
-        d = assistant.draft(standard, kind, service=service, notes=notes_text, kq=kq)
+        d = assistant.draft(standard, kind, service=service, notes=notes_text, kq=kq, framework=framework)
     except ValueError as exc:
         fail(str(exc))
     except LLMError as exc:
@@ -157,6 +159,9 @@ def draft(
     if d.bullets and d.paragraph:
         body = d.paragraph + "\n\n" + body  # the lead line ("no bullets of its own ...")
     console.print(Markdown(body))
+    if getattr(d, "comparable", None):
+        console.print("\n[bold]How comparable inspections put the same findings[/bold]")
+        console.print(Markdown("\n".join(f"- {c}" for c in d.comparable)))
     _print_answer_sources(console, d)
     if d.unsupported:
         console.print("\n[yellow]Left out (no supporting passage found):[/yellow]")

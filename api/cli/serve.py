@@ -39,10 +39,14 @@ def serve(
 
     import uvicorn
 
-    from api.app import create_app
+    from api.app import BrokenInstall, create_app
 
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
         print(f"yotassist: warning: listening on {host} without YOTASSIST_API_KEY; anyone who can reach it can upload and delete")
     print(f"yotassist: index {settings.index_dir}; open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, proxy_headers=False,
+    try:
+        web = create_app(settings)
+    except BrokenInstall as exc:
+        fail(str(exc))
+    uvicorn.run(web, host=host, port=port, log_level=log_level, proxy_headers=False,
                 timeout_graceful_shutdown=5)

@@ -1,0 +1,87 @@
+"""Opening the conversation database and bringing its schema up to date.
+
+Why migrations run at start-up: a fresh demo must work with nothing to install or run, and an
+upgraded server must never serve on an old schema. Two servers starting at once on one
+PostgreSQL take an advisory lock so only one of them migrates; SQLite's file lock does the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:  # pragma: no cover
+    from api.conversations.repository import ConversationStore
+    from yotassist.settings import Settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_LOCK_KEY = 7_311_002_013  # any constant: "yotassist conversation migrations"
+
+
+def database_url(settings: "Settings") -> str:
+    """``YOTASSIST_DATABASE_URL`` or an SQLite file in the data folder."""
+    if settings.database_url:
+        url = settings.database_url
+        # plain postgresql:// means psycopg 3 here (the driver this package depends on)
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    home = Path(settings.home)
+    home.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{home / 'conversations.sqlite'}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # cascades need foreign keys on
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def migrate(engine: Engine) -> None:
+    """Run every Alembic migration not yet applied (from empty on a new database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_store(settings: "Settings", *, url: str | None = None) -> "ConversationStore":
+    from api.conversations.repository import ConversationStore
+
+    engine = make_engine(url or database_url(settings))
+    migrate(engine)
+    return ConversationStore(engine)
+
+
+def settings_hash(settings: "Settings") -> str:
+    """A short hash of the settings that shape an answer (model, retrieval, LLM), stored with
+    every turn so feedback can be traced to the configuration that produced the answer."""
+    import hashlib
+    import json
+
+    shape = {
+        "embed_model": Path(str(settings.embed.model)).name, "embed_backend": settings.embed.backend,
+        "k": settings.k, "candidates": settings.candidates, "collection": settings.collection,
+        "llm_base_url": settings.llm.base_url, "llm_model": settings.llm.model,
+        "llm_temperature": settings.llm.temperature,
+    }
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
