@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
 from api.routes import ask, conversations, draft, health, ratings, reports
 from api.routes import check as check_route
-from api.security import SecurityHeadersMiddleware
+from api.security import SecurityHeadersMiddleware, SiteGuardMiddleware
 from yotassist import __version__
 from yotassist.settings import Settings, get_settings
 
@@ -97,6 +97,8 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
     _install_error_handlers(app, settings)
     _install_page(app)
 
+    app.add_middleware(SiteGuardMiddleware, bind_host=settings.host, hosts=list(settings.allowed_hosts),
+                       cors_origins=list(settings.cors_origins))
     if settings.cors_origins:  # closed by default: only configured origins get CORS headers
         from fastapi.middleware.cors import CORSMiddleware
 

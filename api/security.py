@@ -74,3 +74,82 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+WILDCARD_BINDS = frozenset({"0.0.0.0", "::", ""})
+
+
+def _host_only(netloc: str) -> str:
+    """'Example.org:8000' -> 'example.org'; '[::1]:8000' -> '::1'."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        return netloc[1:].split("]", 1)[0]
+    return netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+
+
+def allowed_hosts(bind_host: str, configured: list[str]) -> frozenset[str] | None:
+    """Host names this server answers to; None means any (``*`` configured, or bound to every
+    interface with nothing configured: then the names it is reached by are unknown)."""
+    if "*" in configured:
+        return None
+    if configured:
+        return frozenset(_host_only(h) for h in configured) | LOOPBACK_NAMES
+    if bind_host in WILDCARD_BINDS:
+        return None
+    return LOOPBACK_NAMES | {_host_only(bind_host)}
+
+
+def cross_site_refusal(method: str, headers: dict[str, str], cors_origins: list[str]) -> str | None:
+    """Why a state-changing request from another site is refused, or None when it may go ahead.
+
+    Why: with no API key (the default) a page on any other origin could POST a multipart form
+    to ``/api/reports`` (``mode: "no-cors"`` needs no preflight). Browsers say where a request
+    comes from in ``Sec-Fetch-Site`` and ``Origin``; tools such as curl send neither and pass."""
+    if method not in UNSAFE_METHODS:
+        return None
+    origin = headers.get("origin")
+    allowed = {o.rstrip("/").lower() for o in cors_origins}
+    if origin is not None and origin.rstrip("/").lower() in allowed:
+        return None
+    site = headers.get("sec-fetch-site", "").lower()
+    if site in ("cross-site", "same-site"):
+        return f"cross-site {method} refused (Sec-Fetch-Site: {site}); allow the origin with YOTASSIST_CORS_ORIGINS"
+    if origin is not None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(origin) if origin != "null" else None
+        if parts is None or parts.netloc.lower() != headers.get("host", "").lower():
+            return f"cross-origin {method} from {origin[:100]} refused; allow the origin with YOTASSIST_CORS_ORIGINS"
+    return None
+
+
+class SiteGuardMiddleware:
+    """Refuses requests for a Host this server does not serve (DNS rebinding: 421) and
+    state-changing requests from other sites (403), as JSON."""
+
+    def __init__(self, app: ASGIApp, bind_host: str, hosts: list[str], cors_origins: list[str]) -> None:
+        self.app = app
+        self.hosts = allowed_hosts(bind_host, hosts)
+        self.cors_origins = list(cors_origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        refusal: tuple[int, str] | None = None
+        host = _host_only(headers.get("host", ""))
+        if self.hosts is not None and host not in self.hosts:
+            refusal = (421, f"this server does not answer to host {host[:100]!r}; add it to YOTASSIST_ALLOWED_HOSTS")
+        else:
+            why = cross_site_refusal(scope.get("method", "GET"), headers, self.cors_origins)
+            if why:
+                refusal = (403, why)
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        from starlette.responses import JSONResponse
+
+        await JSONResponse({"detail": refusal[1]}, status_code=refusal[0])(scope, receive, send)

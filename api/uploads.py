@@ -38,7 +38,9 @@ def safe_filename(raw: str | None) -> str:
     name = unicodedata.normalize("NFKC", raw or "")
     name = "".join(ch for ch in name if ch.isprintable() and ch not in "\x00")
     name = PureWindowsPath(PurePosixPath(name.replace("\\", "/")).name).name
-    name = re.sub(r"[^A-Za-z0-9._ ()&,+-]", "_", name).strip(" .")
+    # Letters of every script stay: the index turns a name into a stable, unique stored id
+    # (slug plus a short hash when the slug loses characters) and keeps the original for display.
+    name = re.sub(r"[^\w._ ()&,+-]", "_", name).strip(" .")
     name = name.lstrip(".-")
     if len(name) > MAX_NAME_CHARS:
         stem, dot, suffix = name.rpartition(".")

@@ -19,6 +19,7 @@ from assistant.rating_rules import RATINGS, get_rules
 from assistant.citations import Passage
 from assistant.text import comparable, content_terms, jaccard, split_sentences
 from assistant.tone import NEGATIVE, dangling, tone_of
+from ingest.injection import usable_lines
 from ingest.model import Report, Section
 
 # Words that tie a domain-level bullet to one standard of that domain.
@@ -206,7 +207,7 @@ def _narrative(lib: Library, sid: str, kind: str, target: Report | None, target_
         if sec is None:
             continue
         sents = lib.drop_boilerplate(sentences_from_lines(
-            r.lines[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
+            usable_lines(r)[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
             section=sec.id, title=sec.title, published=r.published, kind=sec.kind,
         ))
         sents = [s for s in sents if not dangling(s.text) and _balanced(s.text)

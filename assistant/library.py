@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from assistant.citations import Passage
 from assistant.text import comparable, normalise
+from ingest.injection import usable_lines
 from ingest.model import KeyQuestion, Report
 
 
@@ -121,7 +122,7 @@ class Library:
                 for ln in range(sec.line_start, sec.line_end + 1):
                     owner[ln] = sec  # smaller sections overwrite bigger ones
             out = []
-            for i, line in enumerate(r.lines, 1):
+            for i, line in enumerate(usable_lines(r), 1):
                 if not line.strip():
                     continue
                 sec = owner.get(i)
@@ -153,7 +154,7 @@ class Library:
                         best = s
                 return (best.id, best.title, best.kind) if best else ("front", "", None)
 
-            cache[key] = table_rows(r.lines, 1, source=r.source, service=r.service, section_of=section_of,
+            cache[key] = table_rows(usable_lines(r), 1, source=r.source, service=r.service, section_of=section_of,
                                     published=r.published, framework=r.framework, page_of=r.page_of)
         return [replace(s) for s in cache[key]]
 
@@ -229,7 +230,7 @@ class Library:
 
     def lines_of(self, source: str) -> Sequence[str] | None:
         r = self.get(source)
-        return r.lines if r is not None else None
+        return usable_lines(r) if r is not None else None
 
     def page_of(self, source: str, line: int) -> int | None:
         r = self.get(source)

@@ -107,6 +107,23 @@ def _segments(report: Report) -> list[_Segment]:
     return segments
 
 
+def _without_flagged(report: Report, segments: list[_Segment]) -> list[_Segment]:
+    """Cut planted-instruction lines (``Report.instruction_lines``, see ingest.injection) out of
+    every segment, so no chunk, and so no engine's evidence, contains them."""
+    flagged = set(report.instruction_lines)
+    if not flagged:
+        return segments
+    out: list[_Segment] = []
+    for seg in segments:
+        start = seg.start
+        for ln in range(seg.start, seg.end + 2):
+            if ln > seg.end or ln in flagged:
+                if start <= ln - 1:
+                    out.append(_Segment(seg.section, start, ln - 1, seg.is_table))
+                start = ln + 1
+    return out
+
+
 def _trim(report: Report, start: int, end: int) -> tuple[int, int] | None:
     while start <= end and not report.lines[start - 1].strip():
         start += 1
@@ -195,7 +212,7 @@ def chunk_report(report: Report, version: str | None = None) -> list[Chunk]:
     version = version or (report.sha256 or "")[:16]
     chunks: list[Chunk] = []
     seen: set[str] = set()
-    for seg in _segments(report):
+    for seg in _without_flagged(report, _segments(report)):
         rating = rating_for(report, seg.section)
         pieces = [p for p in [_trim(report, seg.start, seg.end)] if p] if seg.is_table else _split(report, seg.start, seg.end)
         for line_start, line_end in pieces:

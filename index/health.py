@@ -31,8 +31,13 @@ def rebuild_hint(folder: Path) -> str:
             f"stored source files), or move the folder away and run `yotassist ingest` again")
 
 
-def check_folder(folder: Path) -> None:
-    """Refuse a folder that is not ours (unrelated files) or a file; create the marker when new."""
+def _set_aside(path: Path) -> None:
+    path.replace(path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"))
+
+
+def check_folder(folder: Path, repair: bool = False) -> None:
+    """Refuse a folder that is not ours (unrelated files) or a file; create the marker when new.
+    ``repair`` (reindex): a damaged marker in a folder that holds our reports is set aside."""
     if folder.exists() and not folder.is_dir():
         raise IndexOpenError(f"index path {folder} is a file, not a folder; pass a folder with --index")
     if not folder.exists():
@@ -43,7 +48,10 @@ def check_folder(folder: Path) -> None:
         try:
             json.loads(marker.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            raise IndexOpenError(f"index folder {folder} has a damaged {MARKER}; {rebuild_hint(folder)}") from None
+            if not (repair and ((folder / "reports").is_dir() or (folder / "sources").is_dir())):
+                raise IndexOpenError(f"index folder {folder} has a damaged {MARKER} (not JSON); "
+                                     f"{rebuild_hint(folder)} (reindex writes a new one)") from None
+            _set_aside(marker)
         heal_cache(folder / "embed-cache.sqlite")
         return
     heal_cache(folder / "embed-cache.sqlite")
@@ -63,7 +71,7 @@ def _sqlite_problem(db: Path, full_check_below: int = 64 * 1024 * 1024) -> str |
     except OSError as exc:
         return exc.strerror or "unreadable"
     if not head:
-        return None  # empty file: sqlite treats it as a new database
+        return None  # empty file: sqlite treats it as a new database (check_chroma_folder decides)
     if head != SQLITE_MAGIC:
         return "not a database"
     try:
@@ -89,6 +97,49 @@ def heal_cache(cache: Path) -> None:
         cache.replace(cache.with_name(f"{cache.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"))
 
 
+def check_records(folder: Path, repair: bool = False) -> None:
+    """A commit record that cannot be read would hide its report silently: say which one, or
+    (``repair``) set it aside so reindex rebuilds it from the stored source."""
+    reports = folder / "reports"
+    if not reports.is_dir():
+        return
+    damaged = []
+    for path in sorted(reports.glob("*.json")):
+        try:
+            rec = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(rec, dict) or not rec.get("source"):
+                raise ValueError("not a record")
+        except (OSError, ValueError):
+            damaged.append(path)
+    if not damaged:
+        return
+    if repair:
+        for path in damaged:
+            _set_aside(path)
+        return
+    names = ", ".join(f"reports/{p.name}" for p in damaged[:3]) + (", ..." if len(damaged) > 3 else "")
+    raise IndexOpenError(f"index folder {folder} has {len(damaged)} damaged record file(s) ({names}); "
+                         f"{rebuild_hint(folder)} (the reports come back from sources/)")
+
+
+def check_counts(where: Any, records: dict[str, dict[str, Any]], visible: list[Any]) -> None:
+    """Records and Chroma must agree on every report's chunk count; a mismatch (an emptied or
+    replaced chroma.sqlite3, a half-restored backup) would otherwise give "no hits" silently."""
+    have: dict[str, int] = {}
+    for c in visible:
+        have[c.source] = have.get(c.source, 0) + 1
+    wrong = [(s, int(r.get("chunks") or 0), have.get(s, 0)) for s, r in records.items()
+             if int(r.get("chunks") or 0) != have.get(s, 0)]
+    if not wrong:
+        return
+    shown = "; ".join(f"{s}: {want} recorded, {got} in Chroma" for s, want, got in wrong[:3])
+    more = f" and {len(wrong) - 3} more" if len(wrong) > 3 else ""
+    folder = where if isinstance(where, Path) else Path(".")
+    place = f"index folder {where}" if isinstance(where, Path) else f"the Chroma server at {where}"
+    raise IndexOpenError(f"{place} is damaged: the search index does not match the reports ({shown}{more}); "
+                         f"{rebuild_hint(folder) if isinstance(where, Path) else 'rebuild it with `yotassist reindex`'}")
+
+
 def write_marker(folder: Path) -> None:
     marker = folder / MARKER
     if not marker.exists():
@@ -103,6 +154,8 @@ def check_chroma_folder(chroma_dir: Path) -> None:
     if not db.exists():
         return
     problem = _sqlite_problem(db)
+    if not problem and db.stat().st_size == 0 and any((folder / "reports").glob("*.json")):
+        problem = "empty (0 bytes) although reports are recorded"
     if problem:
         raise IndexOpenError(f"index folder {folder} is damaged ({db.name}: {problem}); {rebuild_hint(folder)}")
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)

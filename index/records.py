@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 GENERATION_ID = "__generation__"
-SUMMARY_FIELDS = ("source", "service", "published", "year", "framework", "report_type", "overall", "score",
+SUMMARY_FIELDS = ("source", "name", "service", "published", "year", "framework", "report_type", "overall", "score",
                   "max_score", "resettlement", "sha256", "version", "chunks", "indexed_at", "title")
 
 
@@ -110,7 +110,8 @@ class FileRecords:
         return out
 
     def commit(self, source: str, record: dict[str, Any], data: bytes) -> None:
-        incoming = self.sources_dir / f".{source}.incoming"
+        # Unique per process and thread: two writers never share (and so never steal) a temp name.
+        incoming = self.sources_dir / f".{source}.{os.getpid()}.{threading.get_ident()}.incoming"
         atomic_write(incoming, data)
         atomic_write(self._path(source), json.dumps(record, ensure_ascii=False).encode("utf-8"))  # commit point
         os.replace(incoming, self.sources_dir / source)

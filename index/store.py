@@ -15,6 +15,11 @@ metadata) beside any old ones; then ``reports/<source>.json`` is written by atom
 rename is the single commit point: search only shows chunks whose version equals the committed
 report's, so readers see the old report or the new one, never a mix or half. Old-version chunks
 are deleted after the commit; leftovers from a crash are invisible and swept on the next ingest.
+
+One writer at a time (``index.writelock``): parsing and embedding run unlocked, then writing the
+chunks, the commit and the sweep run under an exclusive cross-process lock on ``.write.lock``,
+after re-reading the committed record (another process may have committed the same file). A
+failed write only deletes its own version's chunks, never the committed version's.
 """
 
 from __future__ import annotations
@@ -80,16 +85,29 @@ class ReportSummary(BaseModel):
     resettlement: str | None = None
     sha256: str | None = None
     chunks: int = 0
+    name: str | None = Field(default=None, description="The file name as uploaded (the id may be a slug of it).")
 
 
 def safe_source_name(filename: str) -> str:
-    """A file name safe to store and cite: no directories, no control or odd characters."""
-    name = Path(str(filename).replace("\\", "/")).name.strip()
-    name = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", name).strip(" .")
-    name = re.sub(r"_+", "_", name)
-    if not name or name in {".", ".."}:
-        name = "upload.txt"
-    return name[:180]
+    """The stable, unique name a file is stored and cited under: its base name when that is
+    already plain (letters, digits, ``._ ()+-``), else a slug plus a short hash of the original
+    name, so two names that differ only in characters the slug drops (``報告.txt``, ``отчёт.txt``)
+    never land on one stored name. Idempotent: a stored name maps to itself."""
+    base = Path(str(filename).replace("\\", "/")).name.strip()
+    name = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", base).strip(" .")
+    name = re.sub(r"_+", "_", name)[:180]
+    if name == base and name not in {"", ".", ".."}:
+        return name
+    stem, suffix = os.path.splitext(name)
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix):
+        stem, suffix = name, os.path.splitext(base)[1].lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", os.path.splitext(base)[1]) else ""
+    digest = hashlib.sha1(base.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{(stem.strip(' ._') or 'upload')[:160]}-{digest}{suffix}"
+
+
+def _exact(source: str) -> str | None:
+    """``source`` when it is a stored name as given (ids are looked up exactly), else None."""
+    return source if source and safe_source_name(source) == source else None
 
 
 def _load_report_from_bytes(data: bytes, filename: str) -> Report:
@@ -121,12 +139,15 @@ class Index:
     # --- opening ----------------------------------------------------------------------------
     @classmethod
     def open(cls, settings: Settings | None = None, *, index_dir: Path | None = None,
-             chroma_url: str | None = None) -> "Index":
-        from index.health import check_folder, write_marker
+             chroma_url: str | None = None, repair: bool = False) -> "Index":
+        """``repair`` (reindex): a damaged marker or record file is set aside instead of refused."""
+        from index.health import check_folder, check_records, write_marker
 
         settings = settings or get_settings()
         folder = (Path(index_dir) if index_dir else settings.index_dir).expanduser()
-        check_folder(folder)  # a foreign or damaged folder: IndexOpenError naming it, before any write
+        check_folder(folder, repair=repair)  # a foreign or damaged folder: IndexOpenError naming it, before any write
+        if not (chroma_url or settings.chroma_url):
+            check_records(folder, repair=repair)
         index = cls(settings, folder, chroma_url or settings.chroma_url)
         write_marker(folder)
         return index
@@ -258,58 +279,90 @@ class Index:
             return (0, 0)
         return (self._embedder.stats.misses, self._embedder.stats.hits)
 
-    def _ingest_one(self, data: bytes, filename: str, force: bool = False) -> IngestResult:
+    def _ingest_one(self, data: bytes, filename: str, force: bool = False, name: str | None = None) -> IngestResult:
+        """Parse, chunk and embed outside the write lock; write the chunks and commit inside it."""
         t0 = time.perf_counter()
         source = safe_source_name(filename)
+        name = name or Path(str(filename).replace("\\", "/")).name.strip() or source
         if Path(source).suffix.lower() not in SUPPORTED_EXTS:
             return IngestResult(source=source, status="failed",
                                 error=f"unsupported file type {Path(source).suffix or '(none)'}; expected one of .txt .md .pdf .html")
         sha = hashlib.sha256(data).hexdigest()
-        version = sha[:16]
-        with self._lock:
-            old = self._read_record(source)
-            if force and old and old.get("version") == version:
-                version = f"{version}.{time.time_ns() % 10**10}"  # new ids beside the committed ones
-            if old and old.get("sha256") == sha and not force:
-                return IngestResult(source=source, status="unchanged", chunks=int(old.get("chunks", 0)),
-                                    seconds=round(time.perf_counter() - t0, 3))
-            written = False
-            try:
-                report = _load_report_from_bytes(data, source)
-                report.source = source
-                report.sha256 = sha
-                if not report.lines:
-                    raise ValueError("no text found in the file")
-                from index.chunker import chunk_report, embedding_text
+        old = self._read_record(source)
+        if old and old.get("sha256") == sha and not force:
+            return _unchanged(source, old, t0)
+        # A forced re-ingest (reindex) writes beside the committed version under fresh ids.
+        version = f"{sha[:16]}.{time.time_ns() % 10**10}" if force else sha[:16]
+        try:
+            report, chunks, vectors = self._prepare(data, source, sha, version)
+        except Exception as exc:  # one bad file never stops the others nor leaves half data
+            return IngestResult(source=source, status="failed", error=_one_line(exc),
+                                seconds=round(time.perf_counter() - t0, 3))
+        with self.write_lock.hold(), self._lock:
+            return self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0, name)
 
-                chunks = chunk_report(report, version)
-                if not chunks:
-                    raise ValueError("no indexable text found in the file")
-                vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
-                self.store.add(chunks, vectors, version)
-                written = True
-                _test_pause(self.dir, source)
-                record = report.model_dump(mode="json")
-                record.update(source=source, sha256=sha, version=version, chunks=len(chunks),
-                              indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                              lines=report.lines, line_pages=report.line_pages, year=report.year)
-                # Commit point: the report becomes visible (with exactly these chunks) here.
-                self.records.commit(source, record, data)
-            except Exception as exc:  # one bad file never stops the others nor leaves half data
-                if written:
-                    try:
-                        self.store.delete_version(source, version)
-                    except Exception:
-                        pass
-                return IngestResult(source=source, status="failed", error=_one_line(exc),
-                                    seconds=round(time.perf_counter() - t0, 3))
-            try:
-                self.store.delete_source(source, keep_version=version)
-            except Exception:
-                pass  # invisible leftovers; swept next time
-            self._bump_generation()
-            return IngestResult(source=source, status="updated" if old else "added", chunks=len(chunks),
-                                seconds=round(time.perf_counter() - t0, 3), warnings=list(report.warnings))
+    def _prepare(self, data: bytes, source: str, sha: str, version: str) -> tuple[Report, list[Chunk], Any]:
+        """Parse, chunk and embed: no index writes, so no lock is needed."""
+        report = _load_report_from_bytes(data, source)
+        report.source = source
+        report.sha256 = sha
+        if not report.lines:
+            raise ValueError("no text found in the file")
+        from index.chunker import chunk_report, embedding_text
+
+        chunks = chunk_report(report, version)
+        if not chunks:
+            raise ValueError("no indexable text found in the file")
+        vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
+        return report, chunks, vectors
+
+    @property
+    def write_lock(self) -> Any:
+        """The index's cross-process write lock (``index.writelock``), one per Index."""
+        if getattr(self, "_write_lock", None) is None:
+            from index.writelock import LOCK_NAME, WriteLock
+
+            self._write_lock = WriteLock(self.dir / LOCK_NAME, self.settings.write_lock_timeout_s)
+        return self._write_lock
+
+    def _write_and_commit(self, source: str, sha: str, version: str, data: bytes, report: Report,
+                          chunks: list[Chunk], vectors: Any, force: bool, t0: float, name: str) -> IngestResult:
+        """Under the write lock: re-read the committed record (another process may have committed
+        the same file meanwhile), write the chunks, commit the record, sweep other versions."""
+        old = self._read_record(source)
+        if old and old.get("sha256") == sha and not force:
+            return _unchanged(source, old, t0)
+        written = False
+        try:
+            self.store.add(chunks, vectors, version)
+            written = True
+            record = report.model_dump(mode="json")
+            record.update(source=source, name=name, sha256=sha, version=version, chunks=len(chunks),
+                          indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                          lines=report.lines, line_pages=report.line_pages, year=report.year)
+            # Commit point: the report becomes visible (with exactly these chunks) here.
+            self.records.commit(source, record, data)
+        except Exception as exc:
+            if written:
+                self._discard_uncommitted(source, version)
+            return IngestResult(source=source, status="failed", error=_one_line(exc),
+                                seconds=round(time.perf_counter() - t0, 3))
+        try:
+            self.store.delete_source(source, keep_version=version)
+        except Exception:
+            pass  # invisible leftovers; swept next time
+        self._bump_generation()
+        return IngestResult(source=source, status="updated" if old else "added", chunks=len(chunks),
+                            seconds=round(time.perf_counter() - t0, 3), warnings=list(report.warnings))
+
+    def _discard_uncommitted(self, source: str, version: str) -> None:
+        """Delete the chunks of a failed write, unless that version is the committed one."""
+        try:
+            committed = self._read_record(source)
+            if not committed or committed.get("version") != version:
+                self.store.delete_version(source, version)
+        except Exception:
+            pass  # invisible leftovers; swept next time
 
     # --- reindex / remove -----------------------------------------------------------------------
     def reindex(self, progress: bool = True) -> IngestSummary:
@@ -318,14 +371,15 @@ class Index:
         The cache keeps unchanged chunk texts from being re-embedded."""
         t0 = time.perf_counter()
         summary = IngestSummary()
-        self._set_aside_damaged()
-        for source in sorted(set(self._records()) | set(self.records.sources())):
-            data = self.records.source_bytes(source)
-            if data is None:
-                summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
-                continue
-            res = self._ingest_one(data, source, force=True)
-            summary.results.append(res)
+        with self.write_lock.hold():
+            self._set_aside_damaged()
+            for source in sorted(set(self._records()) | set(self.records.sources())):
+                data = self.records.source_bytes(source)
+                if data is None:
+                    summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
+                    continue
+                res = self._ingest_one(data, source, force=True, name=(self._read_record(source) or {}).get("name"))
+                summary.results.append(res)
         self.persist_view()
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
@@ -344,9 +398,12 @@ class Index:
             os.replace(self.dir / "chroma", self.dir / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
 
     def remove(self, source: str) -> bool:
-        """Remove a report and its chunks; False when it is not indexed."""
-        source = safe_source_name(source)
-        with self._lock:
+        """Remove a report and its chunks; False when it is not indexed (ids match exactly)."""
+        found = _exact(source)
+        if found is None:
+            return False
+        source = found
+        with self.write_lock.hold(), self._lock:
             if not self.records.delete(source):  # the record goes first: invisible from here on
                 return False
             self._bump_generation()
@@ -363,12 +420,13 @@ class Index:
                 source=source, service=rec.get("service"), published=published, year=year,
                 framework=rec.get("framework"), report_type=rec.get("report_type"), overall=rec.get("overall"),
                 score=rec.get("score"), max_score=rec.get("max_score"), resettlement=rec.get("resettlement"),
-                sha256=rec.get("sha256"), chunks=int(rec.get("chunks") or 0),
+                sha256=rec.get("sha256"), chunks=int(rec.get("chunks") or 0), name=rec.get("name") or source,
             ))
         return sorted(out, key=lambda r: (r.service or r.source, r.published or ""))
 
     def get_report(self, source: str) -> Report | None:
-        rec = self._read_record(safe_source_name(source))
+        exact = _exact(source)
+        rec = self._read_record(exact) if exact else None
         if rec is None:
             return None
         report = Report.model_validate(rec)
@@ -377,7 +435,8 @@ class Index:
         return report
 
     def source_path(self, source: str) -> Path | None:
-        return self.records.source_path(safe_source_name(source))
+        exact = _exact(source)
+        return self.records.source_path(exact) if exact else None
 
     def services(self) -> list[str]:
         return sorted({r.service for r in self.reports() if r.service})
@@ -417,6 +476,9 @@ class Index:
             if versions.get(chunk.source) == version:
                 visible.append(chunk)
         visible.sort(key=lambda c: (c.source, c.line_start, c.line_end))
+        from index.health import check_counts
+
+        check_counts(self.dir if not self.chroma_url else self.chroma_url, self._records(), visible)
         lexical = LexicalIndex([_lexical_text(c) for c in visible])
         # Exact in-memory dense search over the same chunks (None: fall back to Chroma queries).
         try:
@@ -504,15 +566,9 @@ class Index:
         return IndexRetriever(index=self, k=k, **filters)
 
 
-def _test_pause(folder: Path, source: str) -> None:
-    """Crash-test hook: with YOTASSIST_TEST_SLOW_INGEST=<seconds>, stop after a report's chunks are
-    written and before its commit, leaving a marker, so a test can SIGKILL the process there.
-    YOTASSIST_TEST_SLOW_INGEST_AT=<source> limits the stop to that report (the others commit at once)."""
-    delay = os.environ.get("YOTASSIST_TEST_SLOW_INGEST")
-    only = os.environ.get("YOTASSIST_TEST_SLOW_INGEST_AT")
-    if delay and (not only or only == source):
-        (folder / f".test-paused-{source}").touch()
-        time.sleep(float(delay))
+def _unchanged(source: str, record: dict[str, Any], t0: float) -> IngestResult:
+    return IngestResult(source=source, status="unchanged", chunks=int(record.get("chunks", 0)),
+                        seconds=round(time.perf_counter() - t0, 3))
 
 
 def _lexical_text(chunk: Chunk) -> str:

@@ -28,7 +28,9 @@ def load_bytes(data: bytes, filename: str) -> Report:
     report.sha256 = loaded.sha256
     if loaded.notes:
         report.warnings = loaded.notes + report.warnings
-    return report
+    from ingest.injection import screen_report
+
+    return screen_report(report)
 
 
 def load_report(path: Path | str) -> Report:

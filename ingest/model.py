@@ -57,6 +57,8 @@ class Report(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     recommendations: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # Lines that read as instructions to a model or reader (ingest.injection): never evidence.
+    instruction_lines: list[int] = Field(default_factory=list)
     # The loaded text, one entry per line (index 0 is line 1); page per line for PDFs.
     lines: list[str] = Field(default_factory=list, exclude=True, repr=False)
     line_pages: list[int] | None = Field(default=None, exclude=True, repr=False)

@@ -85,6 +85,31 @@ def test_names_with_nothing_left_are_refused(client: httpx.Client, name: str) ->
     assert isinstance(r.json()["detail"], str)
 
 
+def test_names_that_differ_only_in_non_ascii_are_stored_apart(client: httpx.Client, live_server: Server) -> None:
+    first = upload(client, "報告.txt", tiny_report("Kanjishire"))
+    second = upload(client, "отчёт.txt", tiny_report("Cyrilshire"))
+    assert first.status_code == 200 and second.status_code == 200, (first.text, second.text)
+    a, b = first.json()["report"], second.json()["report"]
+    assert a["id"] != b["id"] and second.json()["status"] == "added"
+    assert (a["name"], b["name"]) == ("報告.txt", "отчёт.txt")
+    listed = {r["id"]: r for r in client.get("/api/reports").json()}
+    assert listed[a["id"]]["service"] == "Kanjishire" and listed[b["id"]]["service"] == "Cyrilshire"
+    for rid in (a["id"], b["id"]):
+        assert client.delete(f"/api/reports/{rid}").status_code == 200
+    assert a["id"] not in report_ids(client) and b["id"] not in report_ids(client)
+
+
+@pytest.mark.parametrize("rid", ["%2E%2E", "..", "upload", "UPLOAD.TXT", "upload.txt%00", "%2E%2E%2Fupload.txt", " upload.txt"])
+def test_report_ids_are_looked_up_exactly(client: httpx.Client, rid: str) -> None:
+    assert upload(client, "upload.txt", tiny_report("Exactshire")).status_code == 200
+    try:
+        assert client.delete(f"/api/reports/{rid}").status_code == 404
+        assert client.get(f"/api/reports/{rid}").status_code == 404
+        assert "upload.txt" in report_ids(client)
+    finally:
+        client.delete("/api/reports/upload.txt")
+
+
 # --------------------------------------------------------------------------------------------
 # size, type, unparseable
 
@@ -220,7 +245,9 @@ def keyed_server(built_index: tuple[Path, Path], tmp_path_factory: pytest.TempPa
     home = tmp_path_factory.mktemp("keyed-home")
     index_dir = home / "index"
     shutil.copytree(built_index[1], index_dir)
-    server = start_server(index_dir, home, api_key="s3cret-test-key")
+    server = start_server(index_dir, home, api_key="s3cret-test-key",
+                          YOTASSIST_CORS_ORIGINS='["http://allowed.example"]',
+                          YOTASSIST_ALLOWED_HOSTS='["reports.team.example"]')
     yield server
     server.stop()
 
@@ -260,6 +287,99 @@ def test_security_headers(client: httpx.Client) -> None:
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert page.headers["x-content-type-options"] == "nosniff"
     assert client.get("/api/reports").headers["x-frame-options"] == "DENY"
+
+
+# --------------------------------------------------------------------------------------------
+# cross-site writes and forged Host headers
+
+
+CROSS_SITE = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}
+
+
+@pytest.mark.parametrize("headers", [
+    CROSS_SITE,
+    {"Origin": "http://evil.example"},  # an older browser: no Sec-Fetch-* headers
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Origin": "null"},  # a sandboxed frame or a file:// page
+])
+def test_cross_site_upload_and_delete_are_refused(client: httpx.Client, live_server: Server, headers: dict) -> None:
+    before = report_ids(client)
+    r = upload(client, "cross-site.txt", tiny_report("Crossshire"), **headers)
+    assert r.status_code == 403, r.text
+    assert "YOTASSIST_CORS_ORIGINS" in r.json()["detail"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert report_ids(client) == before
+    assert not (live_server.index_dir / "sources" / "cross-site.txt").exists()
+    r = client.delete("/api/reports/ashbridge-2023.txt", headers=headers)
+    assert r.status_code == 403
+    assert "ashbridge-2023.txt" in report_ids(client)
+
+
+def test_same_origin_and_tool_writes_still_work(client: httpx.Client, live_server: Server) -> None:
+    same = {"Origin": live_server.base_url, "Sec-Fetch-Site": "same-origin"}
+    r = upload(client, "same-origin.txt", tiny_report("Sameshire"), **same)
+    assert r.status_code == 200, r.text
+    assert client.post("/api/rate", json={"key_questions": {"2.2": [{"percent": 70}]}}, headers=same).status_code == 200
+    assert client.delete("/api/reports/same-origin.txt", headers=same).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example"])
+def test_forged_host_is_refused(live_server: Server, host: str) -> None:
+    for path in ("/", "/api/reports", "/healthz"):
+        r = httpx.get(live_server.url(path), headers={"Host": host})
+        assert r.status_code == 421, (path, r.text)
+        assert "YOTASSIST_ALLOWED_HOSTS" in r.json()["detail"]
+    assert httpx.get(live_server.url("/api/reports"), headers={"Host": f"localhost:{live_server.port}"}).status_code == 200
+
+
+def test_allowed_origin_and_host_settings(keyed_server: Server) -> None:
+    key = {"X-API-Key": "s3cret-test-key"}
+    with httpx.Client(base_url=keyed_server.base_url, timeout=120) as c:
+        ok = upload(c, "allowed-origin.txt", tiny_report("Allowshire"), Origin="http://allowed.example",
+                    **{"Sec-Fetch-Site": "cross-site"}, **key)
+        assert ok.status_code == 200, ok.text
+        assert ok.headers["access-control-allow-origin"] == "http://allowed.example"
+        assert upload(c, "other-origin.txt", tiny_report("Othershire"), Origin="http://other.example", **key).status_code == 403
+        assert c.get("/api/reports", headers={"Host": "reports.team.example"}).status_code == 200
+        assert c.get("/api/reports", headers={"Host": "evil.example"}).status_code == 421
+        assert c.delete("/api/reports/allowed-origin.txt", headers=key).status_code == 200
+
+
+@pytest.mark.browser
+def test_cross_origin_page_cannot_upload(client: httpx.Client, live_server: Server, chromium_browser) -> None:
+    """A real page on another origin posts a form with fetch(no-cors): no report appears."""
+    import http.server
+    import threading
+
+    from api_support import free_port
+
+    target = live_server.url("/api/reports")
+    html = (f"<html><body><script>const f = new FormData(); f.append('file', new Blob(['An inspection of youth "
+            f"offending services in Rebindshire\\n\\n2.2. Planning\\n\\nPlanning was fine.\\n']), "
+            f"'rebind.txt'); window.done = fetch('{target}', {{method: 'POST', mode: 'no-cors', body: f}})"
+            f".then(() => 'sent', e => 'error ' + e);</script></body></html>").encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    port = free_port()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    page = chromium_browser.new_page()
+    try:
+        page.goto(f"http://localhost:{port}/")  # another origin than http://127.0.0.1:<app port>
+        assert page.evaluate("window.done") in ("sent", "error TypeError: Failed to fetch")
+        assert "rebind.txt" not in report_ids(client)
+    finally:
+        page.close()
+        httpd.shutdown()
 
 
 def _non_loopback_address() -> str | None:

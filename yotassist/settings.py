@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=60, description="Largest accepted upload, in MiB.")
     max_question_chars: int = Field(default=2000, description="Longest accepted question, in characters.")
     max_parse_mb: int = Field(default=80, description="Largest file the parser will read, in MiB.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host names the server answers to (Host header), besides 127.0.0.1, "
+        "localhost and ::1; empty means those plus the bind address (any name when bound to 0.0.0.0); '*' allows any. "
+        "Guards against DNS rebinding.")
+    write_lock_timeout_s: float = Field(
+        default=300.0, ge=0, description="How long a writer (ingest, upload, remove, reindex) waits for another "
+        "process's write to the same index to finish before giving up with 'the index is busy'.")
     ratings_cache_entries: int = Field(
         default=256, ge=1, description="Rated reports kept in memory by the server (least recently used dropped)."
     )

@@ -21,7 +21,8 @@ ChromaUrlOpt = typer.Option(None, "--chroma-url", envvar="YOTASSIST_CHROMA_URL",
                             help="Use a shared Chroma server (e.g. http://127.0.0.1:8765) instead of the embedded index.")
 
 
-def open_index(index_dir: Optional[Path], chroma_url: Optional[str] = None, verify: bool = True) -> Any:
+def open_index(index_dir: Optional[Path], chroma_url: Optional[str] = None, verify: bool = True,
+               repair: bool = False) -> Any:
     """The Index for a command; a bad folder or unreachable server is one clear error line.
 
     ``verify`` checks the embedded Chroma files up front (cheap); ``reindex`` skips it because
@@ -32,7 +33,7 @@ def open_index(index_dir: Optional[Path], chroma_url: Optional[str] = None, veri
     if index_dir is not None and index_dir.exists() and not index_dir.is_dir():
         fail(f"--index {index_dir} is not a folder")
     try:
-        idx = Index.open(index_dir=index_dir, chroma_url=chroma_url)
+        idx = Index.open(index_dir=index_dir, chroma_url=chroma_url, repair=repair)
         if idx.chroma_url:
             idx.records  # connect now: an unreachable server is reported here, not mid-command
         elif verify:
@@ -178,7 +179,7 @@ def reindex(
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Re-parse and re-chunk every stored report (after an upgrade); unchanged text is not re-embedded."""
-    idx = open_index(index, chroma_url, verify=False)
+    idx = open_index(index, chroma_url, verify=False, repair=True)
     summary = idx.reindex(progress=not quiet)
     for r in summary.results:
         print(f"{r.status:9} {r.source}  {r.error or str(r.chunks) + ' chunks'}")
