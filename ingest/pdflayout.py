@@ -1,0 +1,282 @@
+"""PDF pages to text lines from word positions (pdfplumber), not from the text stream.
+
+Why: a PDF's text stream prints a footnote mark as a plain number after "?", breaks a bordered
+table's cells one per line in narrow columns, interleaves two-column pages, and puts the running
+header and page number inside a table broken by a page break. Rebuilding lines from positions:
+- bordered tables (ruling lines) become one line per row, cells tab-separated, wrapped cells joined;
+- words set smaller than the page's body text and raised are superscripts: printed as Unicode
+  superscript digits, which the normaliser drops as footnote marks;
+- a page with an empty vertical gutter is read column by column (full-width lines in between);
+- small filled shapes just left of a line are drawn bullets and become "• ";
+- page furniture is dropped: lines in the top/bottom bands repeated on most pages (digits
+  ignored), bare page numbers there, and a table's header row repeated after a page break.
+Every remaining line keeps its page. Chosen over pypdf's layout mode by measurement on the
+fixtures (bench/results/parsing.md): layout mode keeps columns side by side on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: bare page numbers and footers such as "12", "- 12 -", "Page 12", "Page 12 of 40", "12/40", "12 | Title"
+PAGE_NO_RE = re.compile(r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
+#: private-use and symbol-font bullet glyphs (Word's Symbol bullet prints as U+F0B7)
+BULLET_CHARS = str.maketrans({"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "•", "\uf0d8": "•", "\u2022": "•"})
+BAND = 0.09  # top/bottom share of the page where running headers and footers live
+
+
+@dataclass
+class Unit:
+    """One output line on a page: a text line or a table row."""
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    table: int | None = None  # table id on the page (rows of one table share it)
+    row: int = 0
+    col: int = 0  # 0 full width, 1 left, 2 right (two-column pages)
+
+
+@dataclass
+class PageOut:
+    units: list[Unit] = field(default_factory=list)
+    height: float = 0.0
+
+
+def _is_sup(w: dict, body: float) -> bool:
+    t = w["text"]
+    return w["size"] <= 0.86 * body and len(t) <= 3 and all(c.isdigit() or c in "*†‡" for c in t)
+
+
+def _lines(words: list[dict], sups: list[dict], gap_tab: float) -> list[tuple[float, float, float, float, str]]:
+    """Words -> (top, bottom, x0, x1, text) lines; superscripts glued to the word before them."""
+    words = sorted(words, key=lambda w: (round(w["bottom"]), w["x0"]))
+    rows: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: w["bottom"]):
+        for r in rows[-3:]:
+            if abs(r[0]["bottom"] - w["bottom"]) <= max(2.0, 0.25 * w["size"]):
+                r.append(w)
+                break
+        else:
+            rows.append([w])
+    for s in sups:
+        best = None
+        for r in rows:
+            top, bottom = min(x["top"] for x in r), max(x["bottom"] for x in r)
+            if top - 3 <= s["bottom"] <= bottom + 1 and top - 6 <= s["top"]:
+                d = min(abs(s["x0"] - x["x1"]) for x in r)
+                if best is None or d < best[0]:
+                    best = (d, r)
+        if best:
+            best[1].append(dict(s, sup=True))
+        else:
+            rows.append([s])
+    out = []
+    for r in rows:
+        r.sort(key=lambda w: w["x0"])
+        text = ""
+        prev = None
+        for w in r:
+            t = w["text"].translate(BULLET_CHARS)
+            if w.get("sup"):
+                text += t.translate(SUP)
+            elif prev is None:
+                text = t
+            else:
+                gap = w["x0"] - prev["x1"]
+                text += ("\t" if gap > gap_tab else " ") + t
+            prev = w
+        out.append((min(w["top"] for w in r), max(w["bottom"] for w in r), r[0]["x0"], r[-1]["x1"], text))
+    return out
+
+
+def _page_units(page) -> PageOut:
+    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2.5)
+    out = PageOut(height=float(page.height))
+    if not words:
+        return out
+    body = median(w["size"] for w in words for _ in range(max(1, len(w["text"]))))
+    gap_tab = max(10.0, 1.1 * body)
+    try:
+        tables = page.find_tables()
+    except Exception:  # a malformed drawing: read the page as plain lines
+        tables = []
+    taken: set[int] = set()
+    for tid, t in enumerate(tables):
+        tx0, ttop, tx1, tbottom = t.bbox
+        for rn, row in enumerate(t.rows):
+            cells = [c for c in row.cells]
+            texts = []
+            for c in cells:
+                if c is None:
+                    continue
+                cx0, ctop, cx1, cbottom = c
+                inside = [k for k, w in enumerate(words) if k not in taken
+                          and cx0 - 1 <= (w["x0"] + w["x1"]) / 2 <= cx1 + 1 and ctop - 1 <= (w["top"] + w["bottom"]) / 2 <= cbottom + 1]
+                taken.update(inside)
+                ws = [words[k] for k in inside]
+                sups = [w for w in ws if _is_sup(w, body)]
+                plain = [w for w in ws if not _is_sup(w, body)]
+                lines = _lines(plain, sups, 1e9)
+                texts.append(" ".join(x[4] for x in sorted(lines)))
+            if any(x.strip() for x in texts):
+                rtop = min(c[1] for c in cells if c)
+                rbottom = max(c[3] for c in cells if c)
+                out.units.append(Unit("\t".join(texts), rtop, rbottom, tx0, tx1, table=tid, row=rn))
+    rest = [w for k, w in enumerate(words) if k not in taken]
+    sups = [w for w in rest if _is_sup(w, body)]
+    plain = [w for w in rest if not _is_sup(w, body)]
+    lines = _lines(plain, sups, gap_tab)
+    shapes = [o for o in list(page.rects) + list(page.curves)
+              if 1.5 <= o["width"] <= 9 and 1.5 <= o["height"] <= 9 and o.get("fill")]
+    for top, bottom, x0, x1, text in lines:
+        for s in shapes:
+            cy = (s["top"] + s["bottom"]) / 2
+            if top - 2 <= cy <= bottom + 2 and 0 <= x0 - s["x1"] <= 24:
+                text = "• " + text
+                x0 = s["x0"]
+                break
+        out.units.append(Unit(text, top, bottom, x0, x1))
+    _columns(out, float(page.width))
+    return out
+
+
+def _columns(out: PageOut, width: float) -> None:
+    """Order units: one column top to bottom, or for a two-column page each band between
+    full-width lines left column first, then right."""
+    h = out.height
+    inner = [u for u in out.units if BAND * h < u.top < (1 - BAND) * h]
+    best = None
+    if len(inner) >= 8:
+        for step in range(int(0.3 * width), int(0.7 * width), 2):
+            x = float(step)
+            crossing = sum(1 for u in inner if u.x0 < x - 1 and u.x1 > x + 1)
+            if best is None or crossing < best[1]:
+                best = (x, crossing)
+    two = False
+    if best is not None:
+        x, crossing = best
+        left = sum(1 for u in inner if u.x1 <= x)
+        right = sum(1 for u in inner if u.x0 >= x)
+        two = crossing <= 0.1 * len(inner) and left >= 4 and right >= 4
+    units = sorted(out.units, key=lambda u: (u.top, u.x0))
+    if not two:
+        out.units = units
+        return
+    x = best[0]
+    ordered: list[Unit] = []
+    left: list[Unit] = []
+    right: list[Unit] = []
+
+    def flush() -> None:
+        ordered.extend(sorted(left, key=lambda u: (u.top, u.x0)))
+        ordered.extend(sorted(right, key=lambda u: (u.top, u.x0)))
+        left.clear()
+        right.clear()
+
+    for u in units:
+        if u.x1 <= x + 1:
+            u.col = 1
+            left.append(u)
+        elif u.x0 >= x - 1:
+            u.col = 2
+            right.append(u)
+        else:
+            flush()
+            ordered.append(u)
+    flush()
+    out.units = ordered
+
+
+def _furniture(pages: list[PageOut]) -> None:
+    """Drop running headers/footers and page numbers in the page bands, in place."""
+    n = len(pages)
+    seen: Counter[str] = Counter()
+    for p in pages:
+        keys = {_fkey(u.text) for u in p.units if _in_band(u, p)}
+        seen.update(keys)
+    repeated = {k for k, c in seen.items() if k and n >= 2 and c >= max(2, 0.5 * n)}
+    for p in pages:
+        p.units = [u for u in p.units if not (_in_band(u, p) and (
+            _fkey(u.text) in repeated or PAGE_NO_RE.match(u.text.replace("\t", " ").strip())))]
+
+
+def _in_band(u: Unit, p: PageOut) -> bool:
+    return u.table is None and (u.bottom < BAND * p.height * 1.25 or u.top > (1 - BAND) * p.height)
+
+
+def _fkey(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split())).lower()
+
+
+def _repeated_headers(pages: list[PageOut]) -> None:
+    """A table continued after a page (or column) break repeats its header row: drop the repeat."""
+    last_header: str | None = None
+    for p in pages:
+        first_table_done: set[int] = set()
+        for u in list(p.units):
+            if u.table is None:
+                continue
+            key = (u.table, u.col)
+            if u.row == 0 and u.table not in first_table_done:
+                first_table_done.add(u.table)
+                if last_header is not None and _norm(u.text) == last_header and _opens_column(p, u):
+                    p.units.remove(u)
+                    continue
+                last_header = _norm(u.text) if _looks_header(u.text) else None
+            del key
+
+
+def _norm(t: str) -> str:
+    return " ".join(t.split()).lower()
+
+
+def _looks_header(t: str) -> bool:
+    low = t.lower()
+    return "yes" in low or "relevant" in low or "%" in low and not re.search(r"\d", low)
+
+
+def _opens_column(p: PageOut, u: Unit) -> bool:
+    """Whether u is the first line of its page (or column): a table continued from the page before."""
+    for v in p.units:
+        if v.col == u.col or v.col == 0:
+            return v is u
+    return True
+
+
+def pdf_lines(data: bytes, max_pages: int) -> tuple[list[str], list[int], list[str]]:
+    """(lines, page of each line, notes). Raises whatever pdfplumber raises on an unreadable file."""
+    import io
+    import logging
+
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    pages: list[PageOut] = []
+    notes: list[str] = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        if len(pdf.pages) > max_pages:
+            raise ValueError(f"too many pages ({len(pdf.pages)})")
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                pages.append(_page_units(page))
+            except Exception as exc:  # one bad page must not lose the report
+                notes.append(f"Page {number} of the PDF could not be read ({type(exc).__name__}).")
+                pages.append(PageOut())
+            page.close()
+    _furniture(pages)
+    _repeated_headers(pages)
+    lines: list[str] = []
+    line_pages: list[int] = []
+    for number, p in enumerate(pages, start=1):
+        for u in p.units:
+            text = u.text.replace("\x00", "").replace("\n", " ")
+            if text.strip():
+                lines.append(text)
+                line_pages.append(number)
+    return lines, line_pages, notes
