@@ -53,9 +53,8 @@ def _is_sup(w: dict, body: float) -> bool:
     return w["size"] <= 0.86 * body and len(t) <= 3 and all(c.isdigit() or c in "*†‡" for c in t)
 
 
-def _lines(words: list[dict], sups: list[dict], gap_tab: float) -> list[tuple[float, float, float, float, str]]:
-    """Words -> (top, bottom, x0, x1, text) lines; superscripts glued to the word before them."""
-    words = sorted(words, key=lambda w: (round(w["bottom"]), w["x0"]))
+def _group(words: list[dict], sups: list[dict]) -> list[list[dict]]:
+    """Words -> rows of words sharing a baseline; superscripts join the row they are raised above."""
     rows: list[list[dict]] = []
     for w in sorted(words, key=lambda w: w["bottom"]):
         for r in rows[-3:]:
@@ -76,23 +75,62 @@ def _lines(words: list[dict], sups: list[dict], gap_tab: float) -> list[tuple[fl
             best[1].append(dict(s, sup=True))
         else:
             rows.append([s])
-    out = []
     for r in rows:
         r.sort(key=lambda w: w["x0"])
-        text = ""
-        prev = None
-        for w in r:
-            t = w["text"].translate(BULLET_CHARS)
-            if w.get("sup"):
-                text += t.translate(SUP)
-            elif prev is None:
-                text = t
-            else:
-                gap = w["x0"] - prev["x1"]
-                text += ("\t" if gap > gap_tab else " ") + t
-            prev = w
-        out.append((min(w["top"] for w in r), max(w["bottom"] for w in r), r[0]["x0"], r[-1]["x1"], text))
-    return out
+    return rows
+
+
+def _render(r: list[dict], gap_tab: float) -> tuple[float, float, float, float, str]:
+    """A row of words -> (top, bottom, x0, x1, text): wide gaps become tabs (cell breaks)."""
+    text = ""
+    prev = None
+    for w in r:
+        t = w["text"].translate(BULLET_CHARS)
+        if w.get("sup"):
+            text += t.translate(SUP)
+        elif prev is None:
+            text = t
+        else:
+            text += ("\t" if w["x0"] - prev["x1"] > gap_tab else " ") + t
+        prev = w
+    return min(w["top"] for w in r), max(w["bottom"] for w in r), r[0]["x0"], r[-1]["x1"], text
+
+
+def _lines(words: list[dict], sups: list[dict], gap_tab: float) -> list[tuple[float, float, float, float, str]]:
+    return [_render(r, gap_tab) for r in _group(words, sups)]
+
+
+def _gutter(rows: list[list[dict]], boxes: list[tuple[float, float, float, float]], width: float,
+            height: float) -> float | None:
+    """The x of an empty vertical gutter (a two-column page), or None."""
+    inner = [r for r in rows if BAND * height < r[0]["top"] < (1 - BAND) * height]
+    if len(inner) + len(boxes) < 8:
+        return None
+    best = None
+    for step in range(int(0.3 * width), int(0.7 * width), 2):
+        x = float(step)
+        crossing = sum(1 for r in inner if any(w["x0"] < x - 1 and w["x1"] > x + 1 for w in r) or
+                       (r[0]["x0"] < x < r[-1]["x1"] and not any(
+                           a["x1"] <= x <= b["x0"] and b["x0"] - a["x1"] >= 6 for a, b in zip(r, r[1:]))))
+        crossing += sum(1 for b in boxes if b[0] < x - 1 and b[2] > x + 1)
+        if best is None or crossing < best[1]:
+            best = (x, crossing)
+    x, crossing = best
+    left = sum(1 for r in inner if r[-1]["x1"] <= x)
+    right = sum(1 for r in inner if r[0]["x0"] >= x)
+    both = sum(1 for r in inner if r[0]["x0"] < x < r[-1]["x1"])
+    if not (crossing <= 0.08 * (len(inner) + len(boxes)) and left + both >= 4 and right + both >= 4):
+        return None
+    # a right column has a left edge: many right-hand pieces start at the same x just past the gutter
+    # (a contents page's right-aligned page numbers or a short line's tab cell do not)
+    starts = Counter(round(min(w["x0"] for w in r if w["x0"] >= x)) for r in inner if r[-1]["x1"] > x)
+    starts_box = Counter(round(b[0]) for b in boxes if b[0] >= x)
+    edge = max(((sum(c for k, c in (starts + starts_box).items() if abs(k - s0) <= 3), s0)
+                for s0 in (starts + starts_box)), default=(0, 0))
+    texty = sum(1 for r in inner if len([w for w in r if w["x0"] >= x]) >= 3)
+    if edge[0] >= max(4, 0.15 * len(inner)) and edge[1] - x <= 40 and texty + len(starts_box) >= 4:
+        return x
+    return None
 
 
 def _page_units(page) -> PageOut:
@@ -107,8 +145,10 @@ def _page_units(page) -> PageOut:
     except Exception:  # a malformed drawing: read the page as plain lines
         tables = []
     taken: set[int] = set()
+    boxes = []
     for tid, t in enumerate(tables):
         tx0, ttop, tx1, tbottom = t.bbox
+        boxes.append(t.bbox)
         for rn, row in enumerate(t.rows):
             cells = [c for c in row.cells]
             texts = []
@@ -131,10 +171,20 @@ def _page_units(page) -> PageOut:
     rest = [w for k, w in enumerate(words) if k not in taken]
     sups = [w for w in rest if _is_sup(w, body)]
     plain = [w for w in rest if not _is_sup(w, body)]
-    lines = _lines(plain, sups, gap_tab)
+    rows = _group(plain, sups)
+    gutter = _gutter(rows, boxes, float(page.width), out.height)
+    pieces: list[list[dict]] = []
+    for r in rows:
+        if gutter is not None and not any(w["x0"] < gutter - 1 and w["x1"] > gutter + 1 for w in r):
+            left = [w for w in r if w["x1"] <= gutter + 1]
+            right = [w for w in r if w["x0"] >= gutter - 1 and w not in left]
+            pieces += [p for p in (left, right) if p]
+        else:
+            pieces.append(r)
     shapes = [o for o in list(page.rects) + list(page.curves)
               if 1.5 <= o["width"] <= 9 and 1.5 <= o["height"] <= 9 and o.get("fill")]
-    for top, bottom, x0, x1, text in lines:
+    for piece in pieces:
+        top, bottom, x0, x1, text = _render(piece, gap_tab)
         for s in shapes:
             cy = (s["top"] + s["bottom"]) / 2
             if top - 2 <= cy <= bottom + 2 and 0 <= x0 - s["x1"] <= 24:
@@ -142,33 +192,17 @@ def _page_units(page) -> PageOut:
                 x0 = s["x0"]
                 break
         out.units.append(Unit(text, top, bottom, x0, x1))
-    _columns(out, float(page.width))
+    _columns(out, gutter)
     return out
 
 
-def _columns(out: PageOut, width: float) -> None:
+def _columns(out: PageOut, x: float | None) -> None:
     """Order units: one column top to bottom, or for a two-column page each band between
     full-width lines left column first, then right."""
-    h = out.height
-    inner = [u for u in out.units if BAND * h < u.top < (1 - BAND) * h]
-    best = None
-    if len(inner) >= 8:
-        for step in range(int(0.3 * width), int(0.7 * width), 2):
-            x = float(step)
-            crossing = sum(1 for u in inner if u.x0 < x - 1 and u.x1 > x + 1)
-            if best is None or crossing < best[1]:
-                best = (x, crossing)
-    two = False
-    if best is not None:
-        x, crossing = best
-        left = sum(1 for u in inner if u.x1 <= x)
-        right = sum(1 for u in inner if u.x0 >= x)
-        two = crossing <= 0.1 * len(inner) and left >= 4 and right >= 4
     units = sorted(out.units, key=lambda u: (u.top, u.x0))
-    if not two:
+    if x is None:
         out.units = units
         return
-    x = best[0]
     ordered: list[Unit] = []
     left: list[Unit] = []
     right: list[Unit] = []

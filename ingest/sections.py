@@ -58,7 +58,8 @@ def rating_in_text(doc: Doc, start: int, end: int) -> tuple[str | None, int | No
         # (or with spaces, as a PDF text layer prints it)
         if f.lower().endswith(" requires") or c.lower().endswith("\trequires"):
             j = doc.next_nonblank(i + 1, 3)
-            if j is not None and doc.fl[j].rstrip(" .*").lower().split()[-1:] == ["improvement"]:
+            # "personalised<TAB>improvement" loses its tab to the word-tab repair: accept the glued tail
+            if j is not None and doc.fl[j].rstrip(" .*").lower().endswith("improvement"):
                 return "Requires improvement", i
         i += 1
     return None, None
