@@ -91,7 +91,8 @@ def _render(r: list[dict], gap_tab: float) -> tuple[float, float, float, float, 
         elif prev is None:
             text = t
         else:
-            text += ("\t" if w["x0"] - prev["x1"] > gap_tab else " ") + t
+            wide = w["x0"] - prev["x1"] > gap_tab and not (prev["text"].lower() == "requires" and t.lower().startswith("improvement"))
+            text += ("\t" if wide else " ") + t
         prev = w
     return min(w["top"] for w in r), max(w["bottom"] for w in r), r[0]["x0"], r[-1]["x1"], text
 
@@ -133,11 +134,42 @@ def _gutter(rows: list[list[dict]], boxes: list[tuple[float, float, float, float
     return None
 
 
+class Overlap(Exception):
+    """Words printed over each other on one baseline: positions cannot order them; use the stream."""
+
+
+def _overlapping(words: list[dict]) -> bool:
+    rows: dict[int, list[dict]] = {}
+    for w in words:
+        rows.setdefault(round(w["bottom"]), []).append(w)
+    for r in rows.values():
+        r.sort(key=lambda w: w["x0"])
+        if any(b["x0"] < a["x1"] - 2 for a, b in zip(r, r[1:])):
+            return True
+    return False
+
+
+def _fits(table, words: list[dict]) -> bool:
+    """Whether the ruled cells match the text: no word is cut by a cell edge (rules drawn only
+    between rows, or decoration, can make pdfplumber infer columns that split "Requires improvement")."""
+    tx0, ttop, tx1, tbottom = table.bbox
+    edges = {round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells}
+    edges = {e for e in edges if tx0 + 2 < e < tx1 - 2}
+    for w in words:
+        if ttop <= (w["top"] + w["bottom"]) / 2 <= tbottom and tx0 <= w["x0"] and w["x1"] <= tx1:
+            if any(w["x0"] + 2 < e < w["x1"] - 2 for e in edges):
+                return False
+    return True
+
+
 def _page_units(page) -> PageOut:
-    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2.5)
+    words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2.5,
+                               use_text_flow=True)
     out = PageOut(height=float(page.height))
     if not words:
         return out
+    if _overlapping(words):
+        raise Overlap()
     body = median(w["size"] for w in words for _ in range(max(1, len(w["text"]))))
     gap_tab = max(10.0, 1.1 * body)
     try:
@@ -146,6 +178,7 @@ def _page_units(page) -> PageOut:
         tables = []
     taken: set[int] = set()
     boxes = []
+    tables = [t for t in tables if _fits(t, words)]
     for tid, t in enumerate(tables):
         tx0, ttop, tx1, tbottom = t.bbox
         boxes.append(t.bbox)
@@ -283,6 +316,19 @@ def _opens_column(p: PageOut, u: Unit) -> bool:
     return True
 
 
+def _stream_page(data: bytes, index: int, height: float) -> PageOut:
+    """A page read from pypdf's text stream (its lines carry no positions, so no furniture bands)."""
+    import io
+
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(data), strict=False).pages[index].extract_text() or ""
+    out = PageOut(height=height)
+    for n, line in enumerate(text.split("\n")):
+        out.units.append(Unit(line, height * 0.5, height * 0.5, 0.0, 0.0))
+    return out
+
+
 def pdf_lines(data: bytes, max_pages: int) -> tuple[list[str], list[int], list[str]]:
     """(lines, page of each line, notes). Raises whatever pdfplumber raises on an unreadable file."""
     import io
@@ -299,6 +345,8 @@ def pdf_lines(data: bytes, max_pages: int) -> tuple[list[str], list[int], list[s
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 pages.append(_page_units(page))
+            except Overlap:
+                pages.append(_stream_page(data, number - 1, float(page.height)))
             except Exception as exc:  # one bad page must not lose the report
                 notes.append(f"Page {number} of the PDF could not be read ({type(exc).__name__}).")
                 pages.append(PageOut())

@@ -315,7 +315,7 @@ def find_headings(doc: Doc, skip: set[int], sqs: bool, ratings_heading: int | No
             seen_std = True
             continue
         a = _annex(doc, i)
-        if a and _has_content(doc, i, candidates):
+        if a:
             aid, title = a
             n_annex += 1
             if aid in used:
