@@ -25,7 +25,8 @@ from ingest.errors import IngestError
 TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
 PDF_EXTS = {".pdf"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
-SUPPORTED = sorted(TEXT_EXTS | PDF_EXTS | HTML_EXTS)
+DOCX_EXTS = {".docx"}
+SUPPORTED = sorted(TEXT_EXTS | PDF_EXTS | HTML_EXTS | DOCX_EXTS)
 #: A real report is 100-15,000 lines; far beyond that is not a report, and refusing it up front
 #: keeps parse time and memory bounded (a 50 MB file of short lines is refused in well under a second).
 MAX_LINES = 200_000
@@ -309,6 +310,17 @@ def load_data(data: bytes, filename: str) -> LoadedText:
         if sniffed != "pdf":
             raise IngestError("the file has a .pdf extension but is not a PDF")
         loaded = load_pdf(data)
+    elif ext in DOCX_EXTS:
+        if not data.startswith(b"PK"):
+            raise IngestError("the file has a .docx extension but is not a Word document")
+        try:
+            from ingest.docx import docx_lines
+
+            loaded = LoadedText(lines=docx_lines(data), kind="docx")
+        except IngestError:
+            raise
+        except Exception as exc:
+            raise IngestError(f"cannot read the Word document ({type(exc).__name__})") from exc
     elif ext in HTML_EXTS or (sniffed == "html" and ext not in TEXT_EXTS):
         loaded = load_html(data)
     elif ext in TEXT_EXTS or ext == "":

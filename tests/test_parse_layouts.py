@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import parsing  # noqa: E402  (the same field count the benchmark reports)
 
 BUILD = load_builder("build_layouts")
-LAYOUTS = ["pdf-1col", "pdf-2col", "docx-pdf", "text-layer"]
+LAYOUTS = ["pdf-1col", "pdf-2col", "docx", "docx-pdf", "text-layer"]
 
 
 @pytest.fixture(scope="session")
