@@ -38,6 +38,10 @@ browser:
 		echo "installing Debian chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@if [ ! -x /usr/bin/libreoffice ]; then \
+		echo "installing Debian libreoffice-writer-nogui for the layout fixtures"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	fi
 
 # PostgreSQL for the conversation-store tests (they start their own server with initdb in a temp folder).
 postgres:

@@ -29,10 +29,11 @@ class Doc:
     blank: list[bool] = field(default_factory=list)  # blank or a stray rule such as "--"
     long: list[bool] = field(default_factory=list)  # too long for structural matching
     furniture: set[int] = field(default_factory=set)  # running headers/footers and page numbers (blank for matching)
+    pages: list[int] | None = None  # page of each line (PDF), for tables continued across a page break
 
     @classmethod
     def build(cls, lines: list[str], line_pages: list[int] | None = None) -> "Doc":
-        doc = cls(lines=lines)
+        doc = cls(lines=lines, pages=line_pages if line_pages and len(line_pages) == len(lines) else None)
         cl, fl, blank, long_ = doc.cl, doc.fl, doc.blank, doc.long
         for raw in lines:
             if len(raw) > MAX_STRUCT_LEN:

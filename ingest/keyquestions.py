@@ -35,11 +35,18 @@ MAX_ROW = 500
 Row = tuple[str, list[tuple[float, bool]], str | None]
 
 
+#: a footnote number glued after the question mark with a real figure after it: "safe?7 80%", "safe?7\t80%"
+GLUED_MARK_RE = re.compile(r"\?\d{1,2}(?=[\s\t]+\d{1,3}(?:\.\d{1,2})?\s*%?(?:[\s\t]+\d{1,3}\s*%?)?$)")
+
+
 def _row(text: str) -> Row | None:
     """(question, [(number, had_percent_sign), ...], column order it implies or None) for a table
-    row, else None. A row with no figure ("N/A") gives an empty list and the printed mark as order."""
+    row, else None. A row with no figure ("N/A") gives an empty list and the printed mark as order.
+    A one- or two-digit number glued after "?" and followed by the row's figures is a footnote mark."""
     if not text or len(text) > MAX_ROW:
         return None
+    if "?" in text:
+        text = GLUED_MARK_RE.sub("?", text)
     last = text[-1]
     if last.isdigit() or last in "-–—" or last in "aAeEl":
         flat_text = text.replace("\t", " ")
@@ -170,6 +177,9 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
         if not c:  # over-long line: prose
             break
         if _is_header(c) and not _row(c):
+            if rows and _after_page_break(doc, i) and _order(c) == order:
+                i += 1  # the header row repeated at the top of the next page: the table goes on
+                continue
             if rows:
                 break
             order = _order(c)
@@ -224,6 +234,18 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
     if fallback and len(rows) < 2:  # one stray "question? 15" is not a table
         return []
     return rows
+
+
+def _after_page_break(doc: Doc, i: int) -> bool:
+    """Whether line i follows a page break: page furniture, or another page, just before it."""
+    for j in range(i - 1, max(-1, i - 6), -1):
+        if j in doc.furniture:
+            return True
+        if doc.pages and doc.pages[j] != doc.pages[i]:
+            return True
+        if not doc.blank[j]:
+            return False
+    return False
 
 
 def _row_soon(doc: Doc, i: int, end: int) -> bool:

@@ -2,7 +2,8 @@
 
 - Text/markdown: BOM-aware decoding (UTF-8, UTF-8 BOM, UTF-16/32 BOMs), BOM-less UTF-16 sniffing,
   then UTF-8, then cp1252/Latin-1; binary garbage is refused rather than decoded into noise.
-- PDF: pypdf, page after page; ``line_pages[i]`` is the 1-based page of line ``i + 1``.
+- PDF: lines rebuilt from word positions (``ingest.pdflayout``, pdfplumber), page furniture dropped;
+  pypdf's text stream as the fallback; ``line_pages[i]`` is the 1-based page of line ``i + 1``.
 - HTML: BeautifulSoup; block elements on their own lines, list items as ``- `` bullets, table
   rows as tab-separated cells, scripts/styles dropped.
 
@@ -24,7 +25,8 @@ from ingest.errors import IngestError
 TEXT_EXTS = {".txt", ".md", ".markdown", ".text"}
 PDF_EXTS = {".pdf"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
-SUPPORTED = sorted(TEXT_EXTS | PDF_EXTS | HTML_EXTS)
+DOCX_EXTS = {".docx"}
+SUPPORTED = sorted(TEXT_EXTS | PDF_EXTS | HTML_EXTS | DOCX_EXTS)
 #: A real report is 100-15,000 lines; far beyond that is not a report, and refusing it up front
 #: keeps parse time and memory bounded (a 50 MB file of short lines is refused in well under a second).
 MAX_LINES = 200_000
@@ -155,9 +157,22 @@ def load_pdf(data: bytes) -> LoadedText:
         raise IngestError("the PDF has no pages")
     if len(pages) > MAX_PDF_PAGES:
         raise IngestError(f"the PDF has {len(pages):,} pages, more than the {MAX_PDF_PAGES:,} a report can have")
-    lines: list[str] = []
-    line_pages: list[int] = []
-    notes: list[str] = []
+    if not reader.is_encrypted:
+        try:
+            from ingest.pdflayout import pdf_lines
+
+            lines, line_pages, notes = pdf_lines(data, MAX_PDF_PAGES)
+            if len(lines) > MAX_LINES:
+                raise _too_many_lines(len(lines))
+            if any(line.strip() for line in lines):
+                return LoadedText(lines=lines, kind="pdf", line_pages=line_pages, notes=notes)
+        except IngestError:
+            raise
+        except Exception:  # pdfplumber cannot read it: fall back to pypdf's text stream below
+            pass
+    lines = []
+    line_pages = []
+    notes = []
     for number, page in enumerate(pages, start=1):
         try:
             text = page.extract_text() or ""
@@ -295,6 +310,17 @@ def load_data(data: bytes, filename: str) -> LoadedText:
         if sniffed != "pdf":
             raise IngestError("the file has a .pdf extension but is not a PDF")
         loaded = load_pdf(data)
+    elif ext in DOCX_EXTS:
+        if not data.startswith(b"PK"):
+            raise IngestError("the file has a .docx extension but is not a Word document")
+        try:
+            from ingest.docx import docx_lines
+
+            loaded = LoadedText(lines=docx_lines(data), kind="docx")
+        except IngestError:
+            raise
+        except Exception as exc:
+            raise IngestError(f"cannot read the Word document ({type(exc).__name__})") from exc
     elif ext in HTML_EXTS or (sniffed == "html" and ext not in TEXT_EXTS):
         loaded = load_html(data)
     elif ext in TEXT_EXTS or ext == "":

@@ -56,17 +56,49 @@ def rating_in_text(doc: Doc, start: int, end: int) -> tuple[str | None, int | No
             return norm_rating(m.group(1)), i
         # two-column layout: "...high-quality,<TAB>Requires" / "...children.<TAB>improvement"
         # (or with spaces, as a PDF text layer prints it)
-        if f.lower().endswith(" requires") or c.lower().endswith("\trequires"):
+        if f.lower().endswith(" requires") or c.lower().endswith("\trequires") or f.lower() == "requires":
             j = doc.next_nonblank(i + 1, 3)
-            if j is not None and doc.fl[j].rstrip(" .*").lower().split()[-1:] == ["improvement"]:
+            # "personalised<TAB>improvement" loses its tab to the word-tab repair: accept the glued tail
+            if j is not None and doc.fl[j].rstrip(" .*").lower().endswith("improvement"):
                 return "Requires improvement", i
         i += 1
     return None, None
 
 
+def _short_sentence(doc: Doc, j: int, width: int) -> bool:
+    c = doc.fl[j]
+    return bool(c) and c[:1].isupper() and c[-1:] in ".;" and len(c) <= 0.85 * width
+
+
+def _line_width(doc: Doc) -> int:
+    """The length of a full prose line (90th percentile of line lengths)."""
+    lengths = sorted(len(f) for f in doc.fl if f)
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 100
+
+
+def glyphless_items(doc: Doc, i: int, end: int) -> list[str]:
+    """Bullets drawn as shapes leave no glyph in a PDF text layer: after a "Strengths:" label, a run
+    of short one-line sentences (shorter than a full prose line) is read as the list."""
+    width = _line_width(doc)
+    items: list[str] = []
+    j = i + 1
+    while j <= end and len(items) < 30:
+        if doc.blank[j]:
+            j += 1
+            continue
+        if label(doc, j) or not _short_sentence(doc, j, width):
+            break
+        items.append(tidy(doc.fl[j]))
+        j += 1
+    return items
+
+
 def bullets_after(doc: Doc, i: int, end: int) -> list[str]:
     """Bullet items following line i (blank lines between items allowed; wrapped lines joined)."""
     items: list[str] = []
+    k = doc.next_nonblank(i + 1, 3)
+    if k is not None and k <= end and doc.cl[k] and not strip_bullet(doc.cl[k])[0] and label(doc, i):
+        return glyphless_items(doc, i, end)
     prev_blank = False
     j = i + 1
     while j <= end:

@@ -149,10 +149,36 @@ def _annex(doc: Doc, i: int) -> tuple[str, str] | None:
         return None
     if title and len(title.split()) > 8:
         return None
+    if not _title_like(doc, i, title):
+        return None
     k = key(title)
     sid = ANNEX_ALIASES.get(k) or next((v for a, v in ANNEX_ALIASES.items() if k.startswith(a)), None)
     sid = sid or (slug(title) if title else f"annex-{num.lower()}")
     return sid, f
+
+
+#: a footnote line: a superscript or a bare footnote number, then text ("¹ The rating...", "12 This question")
+FOOTNOTE_RE = re.compile(r"^\s*(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}(?=\s+[A-Z]))\s*\S")
+
+
+def _title_like(doc: Doc, i: int, title: str) -> bool:
+    """An annex heading looks like one: no sentence running into it (a comma then more words,
+    a full stop after several words), not a contents entry with its page number, and not the
+    wrapped second line of a footnote ("...are set out in" / "Annexe 2: data, which lists...")."""
+    if re.search(r",\s+[a-z]", title) or (title.endswith(".") and len(title.split()) >= 4):
+        return False
+    if "\t" in doc.cl[i] and CONTENTS_TRAILER_RE.search(doc.cl[i]):
+        return False
+    p = i - 1
+    while p >= 0 and doc.blank[p] and i - p < 3:
+        p -= 1
+    if p >= 0 and not doc.blank[p]:
+        prev = doc.lines[p].strip()
+        if FOOTNOTE_RE.match(prev) and prev[-1:] not in ".!?:":
+            return False
+        if prev[-1:].isalpha() and prev.split()[-1:][0].lower() in ("in", "see", "at", "to", "of", "and", "the"):
+            return False
+    return True
 
 
 def contents_region(doc: Doc) -> tuple[int, int] | None:
@@ -182,11 +208,23 @@ def contents_region(doc: Doc) -> tuple[int, int] | None:
             break
         k = key(CONTENTS_TRAILER_RE.sub("", c))
         entry = bool(CONTENTS_TRAILER_RE.search(c)) or (later.get(k, -1) > i + 1 and not doc.is_prose(i))
+        if not entry and _wrapped_entry(doc, i):
+            entry = True  # the second line of an entry wrapped in a narrow contents table
         if not entry:
             break
         last = i
         i += 1
     return start, last
+
+
+def _wrapped_entry(doc: Doc, i: int) -> bool:
+    """A short non-sentence line between contents entries (``3.4. Out-of-court disposal policy and``
+    / ``provision<TAB>21``): the next non-blank line is an entry with a page number."""
+    c = doc.cl[i]
+    if len(c) > 60 or doc.is_prose(i) or c[-1:] in ".?!:":
+        return False
+    j = doc.next_nonblank(i + 1, 3)
+    return j is not None and bool(doc.cl[j]) and bool(CONTENTS_TRAILER_RE.search(doc.cl[j]))
 
 
 def _has_content(doc: Doc, i: int, candidates: set[int]) -> bool:

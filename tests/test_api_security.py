@@ -126,7 +126,7 @@ def test_too_large_is_413(client: httpx.Client, live_server: Server) -> None:
     assert not (live_server.index_dir / "sources" / "huge.txt").exists()
 
 
-@pytest.mark.parametrize("name", ["report.exe", "report.docx", "report", "report.txt.sh", "report.PDF.zip"])
+@pytest.mark.parametrize("name", ["report.exe", "report.xlsx", "report", "report.txt.sh", "report.PDF.zip"])
 def test_unsupported_type_is_415(client: httpx.Client, name: str) -> None:
     r = upload(client, name, tiny_report("Typeshire"))
     assert r.status_code == 415, r.text

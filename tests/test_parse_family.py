@@ -122,7 +122,7 @@ def test_pdf_with_running_headers_and_split_rows(tmp_path):
     _pdf_with_furniture(path, lines)
     r = load_report(path)
     assert r.line_pages and len(r.line_pages) == len(r.lines) and r.line_pages[-1] > 5
-    assert sum(1 for x in r.lines if x.strip() == BUILD.RUNNING) >= 5
+    assert not any(x.strip() == BUILD.RUNNING for x in r.lines)  # page furniture is dropped by the PDF loader
     expected = _facts(parse_lines(lines, "holmbury.txt"))
     got = _facts(r)
     assert got == expected
