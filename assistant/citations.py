@@ -24,7 +24,7 @@ from assistant.text import comparable, content_terms, looks_like_instruction, no
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _MARKER_AFTER_END = re.compile(r"([.!?][\"'\u201d\u2019)\]]?)((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
-_LIST_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)")
+_LIST_PREFIX = re.compile(r"^(\s*(?:[-*+\u2022]|\d+[.)])\s+)")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}")
 RATING_WORDS = ("Inadequate", "Requires improvement", "Outstanding", "Good")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per cent|percent)")

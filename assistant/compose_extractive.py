@@ -84,10 +84,9 @@ def _standard_title(report: Report | None, sid: str) -> str:
 
 
 def _search(index: Any, query: str, k: int, **filters: Any) -> list:
-    try:
-        return index.search(query, k=k, **filters)
-    except TypeError:
-        return index.search(query, k=k)
+    """Search with the filters as given; never silently retried without them (a named-service
+    question answered from another service's report is a wrong answer, not a fallback)."""
+    return index.search(query, k=k, **filters)
 
 
 def _report_of(lib: Library, s: Sentence) -> Report | None:

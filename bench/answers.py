@@ -2,8 +2,13 @@
 
 Run from the project root:  .venv/bin/python bench/answers.py [--index DIR] [--corpus ../shared/corpus]
 
-For every question of bench/questions/answers.jsonl ({"q", "kind", "facts", "services"?,
-"sources"?, "history"?}) it runs ``Assistant.ask`` and measures:
+Development sets (tune on these): dev-1 (bench/questions/dev-1.jsonl, our own), dev-2 (dev-2.jsonl,
+the former "held-out" set: it was tuned on after its first run, so it is development material now),
+dev-3 (dev-3.jsonl, 80 questions written by an independent helper), dev-gen (dev-gen.jsonl over
+generated reports, from bench/gen_questions.py). ``--frozen LABEL`` runs only the frozen held-out
+set (heldout-frozen.jsonl; run it at most twice, never tune on it) into heldout-frozen.md.
+Each line: {"q", "kind", "facts", "services"?, "sources"?, "history"?}. For every question it runs
+``Assistant.ask`` and plain search top-3 on the same index in the same run, and measures:
 - answer-fact recall: share of expected facts found in the answer text (case-insensitive,
   whitespace-normalised substring), per kind;
 - citation validity: every citation's quote re-verified against the cited lines of the stored
@@ -11,6 +16,7 @@ For every question of bench/questions/answers.jsonl ({"q", "kind", "facts", "ser
 - service coverage (comparative questions): share of expected services with a table row that
   carries at least one verified citation (a rating or evidence), never an invented one;
 - source precision: for single-report questions, share of citations from the expected report;
+- answer length (words, without the sources list) and plain search top-3 recall per kind;
 - latency: one warm-up pass, then the second pass is timed (p50 / p95 per kind and overall).
 Without --index, the corpus is ingested into a temporary index (embeddings cached in build/).
 Results: bench/results/answers.md and answers.json.
@@ -87,32 +93,26 @@ def quantile(xs: list[float], q: float) -> float:
     return xs[i]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index", type=Path, default=None)
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    ap.add_argument("--questions", type=Path, default=ROOT / "bench" / "questions" / "answers.jsonl")
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "answers.md")
-    args = ap.parse_args()
+SETS = {  # name -> (question file, index: corpus | generated)
+    "dev-1": ("bench/questions/dev-1.jsonl", "corpus"),
+    "dev-2": ("bench/questions/dev-2.jsonl", "corpus"),
+    "dev-3": ("bench/questions/dev-3.jsonl", "corpus"),
+    "dev-gen": ("bench/questions/dev-gen.jsonl", "generated"),
+}
+FROZEN = ("bench/questions/heldout-frozen.jsonl", "corpus")
+ORDER = ["lookup", "numeric", "comparative", "methodology", "whatif", "drafting", "follow-up", "followup", "none"]
 
+
+def words(text: str) -> int:
+    """Answer length without the sources list and citation markers."""
+    body = text.split("\nSources")[0]
+    return len(re.sub(r"\[\d+\]", " ", body).split())
+
+
+def run_set(a, idx, questions: list[dict]) -> list[dict[str, Any]]:
+    """Every question through the assistant and through plain search top-3 (same index, same run)."""
     from assistant.citations import recheck
-    from assistant.service import Assistant
 
-    questions = [json.loads(x) for x in args.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
-    t0 = time.perf_counter()
-    idx, tmp = open_index(args.index, args.corpus)
-    build_s = time.perf_counter() - t0
-    n_reports = len(idx.reports())
-    a = Assistant(idx, mode="extractive")
-    t0 = time.perf_counter()
-    a.warm()
-    warm_s = time.perf_counter() - t0
-
-    # Warm-up on questions outside the set (models, caches, report sentence tables), then every
-    # benchmark question is timed the first time it is asked (its query embedding is not cached),
-    # and once more to show the repeat cost.
-    for w in WARM_UP:
-        a.ask(w)
     rows: list[dict[str, Any]] = []
     for q in questions:
         t = time.perf_counter()
@@ -123,6 +123,10 @@ def main() -> None:
         repeat_ms = 1000 * (time.perf_counter() - t)
         text = norm(ans.answer)
         found = [f for f in q.get("facts", []) if norm(f) in text]
+        # What `yotassist search Q --k 3` prints: the text of the top three hits for the question as typed.
+        hits = idx.search(q["q"], k=3)
+        stext = norm(" ".join(h.text for h in hits))
+        sfound = [f for f in q.get("facts", []) if norm(f) in stext]
         checks = recheck(ans.citations, a.lib.lines_of)
         markers = {int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)}
         markers_ok = markers == {c.n for c in ans.citations}
@@ -130,64 +134,151 @@ def main() -> None:
         src_ok = None
         if q.get("sources") and ans.citations:
             src_ok = sum(c.source in q["sources"] for c in ans.citations) / len(ans.citations)
+        kind = "follow-up" if q["kind"] in ("followup", "follow-up") else q["kind"]
         rows.append({
-            "q": q["q"], "kind": q["kind"], "routed": ans.kind, "ms": ms, "repeat_ms": repeat_ms, "facts": q.get("facts", []),
-            "found": found, "citations": len(ans.citations), "valid": sum(checks), "markers_ok": markers_ok,
-            "coverage": cov, "source_precision": src_ok, "unsupported": ans.unsupported,
+            "q": q["q"], "kind": kind, "routed": ans.kind, "ms": ms, "repeat_ms": repeat_ms, "facts": q.get("facts", []),
+            "found": found, "search_found": sfound, "citations": len(ans.citations), "valid": sum(checks),
+            "markers_ok": markers_ok, "coverage": cov, "source_precision": src_ok, "unsupported": ans.unsupported,
+            "words": words(ans.answer), "history": bool(q.get("history")),
         })
-    if tmp is not None:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return rows
 
-    order = ["lookup", "numeric", "comparative", "methodology", "drafting", "follow-up", "none"]
-    kinds = sorted({r["kind"] for r in rows}, key=lambda k: order.index(k) if k in order else len(order))
-    lines = ["# Answer benchmark (extractive mode)", "",
-             f"{len(rows)} questions from `{args.questions.relative_to(ROOT) if args.questions.is_relative_to(ROOT) else args.questions}` over the reference corpus "
-             f"({n_reports} reports). Index ready in {build_s:.1f} s, warm-up {warm_s:.1f} s.",
-             f"Machine: {os.cpu_count()} CPUs. Latency: each question timed the first time it is asked, after a warm-up on "
-             f"other questions (so its query embedding is computed); repeat p50 {quantile([r['repeat_ms'] for r in rows], 0.5):.0f} ms.",
-             "Other helpers' jobs were running on the machine during the run, so figures are pessimistic.", "",
-             "| kind | questions | fact recall | citations valid | markers backed | service coverage | source precision | p50 ms | p95 ms |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    all_facts, all_found, all_cit, all_valid, all_ms = 0, 0, 0, 0, []
+
+def table(rows: list[dict[str, Any]]) -> tuple[list[str], dict[str, Any]]:
+    kinds = sorted({r["kind"] for r in rows}, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER))
+    out = ["| kind | questions | fact recall | search top-3 | citations valid | markers backed | service coverage | "
+           "source precision | mean words | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     summary: dict[str, Any] = {}
     for k in kinds + ["all"]:
         rs = rows if k == "all" else [r for r in rows if r["kind"] == k]
         nf = sum(len(r["facts"]) for r in rs)
         ff = sum(len(r["found"]) for r in rs)
+        sf = sum(len(r["search_found"]) for r in rs)
         nc = sum(r["citations"] for r in rs)
         vc = sum(r["valid"] for r in rs)
         mk = sum(r["markers_ok"] for r in rs)
         cov = [v for r in rs for v in r["coverage"].values()]
         sp = [r["source_precision"] for r in rs if r["source_precision"] is not None]
         ms = [r["ms"] for r in rs]
-        summary[k] = {"questions": len(rs), "fact_recall": ff / nf if nf else None, "citations": nc,
+        mw = sum(r["words"] for r in rs) / max(1, len(rs))
+        summary[k] = {"questions": len(rs), "fact_recall": ff / nf if nf else None,
+                      "search_top3_recall": sf / nf if nf else None, "citations": nc,
                       "citations_valid": vc / nc if nc else None, "service_coverage": (sum(cov) / len(cov)) if cov else None,
-                      "p50_ms": quantile(ms, 0.5), "p95_ms": quantile(ms, 0.95)}
-        lines.append(
-            f"| {k} | {len(rs)} | {ff}/{nf} ({100 * ff / nf:.1f}%) | {vc}/{nc} ({(100 * vc / nc) if nc else 100:.1f}%) | "
-            f"{mk}/{len(rs)} | {pct(cov) if cov else '-'} | {pct(sp) if sp else '-'} | "
-            f"{quantile(ms, 0.5):.0f} | {quantile(ms, 0.95):.0f} |"
-        )
-        if k == "all":
-            all_facts, all_found, all_cit, all_valid, all_ms = nf, ff, nc, vc, ms
+                      "mean_words": mw, "p50_ms": quantile(ms, 0.5), "p95_ms": quantile(ms, 0.95)}
+        r1 = f"{ff}/{nf} ({100 * ff / nf:.1f}%)" if nf else "-"
+        r2 = f"{sf}/{nf} ({100 * sf / nf:.1f}%)" if nf else "-"
+        out.append(f"| {k} | {len(rs)} | {r1} | {r2} | {vc}/{nc} ({(100 * vc / nc) if nc else 100:.1f}%) | "
+                   f"{mk}/{len(rs)} | {pct(cov) if cov else '-'} | {pct(sp) if sp else '-'} | {mw:.0f} | "
+                   f"{quantile(ms, 0.5):.0f} | {quantile(ms, 0.95):.0f} |")
     ln = [r for r in rows if r["kind"] in ("lookup", "numeric")]
-    ln_recall = sum(len(r["found"]) for r in ln) / max(1, sum(len(r["facts"]) for r in ln))
-    cov_all = [v for r in rows for v in r["coverage"].values()]
-    lines += ["", "## Targets", "",
-              f"- citation quotes valid: {all_valid}/{all_cit} (target 100%): {'met' if all_valid == all_cit else 'NOT met'}",
-              f"- expected facts in lookup + numeric answers: {100 * ln_recall:.1f}% (target 85%): {'met' if ln_recall >= 0.85 else 'NOT met'}",
-              f"- comparative service coverage: {pct(cov_all)} (target every service): {'met' if all(cov_all) else 'NOT met'}",
-              f"- warm p50 latency: {quantile(all_ms, 0.5):.0f} ms (target < 500 ms): {'met' if quantile(all_ms, 0.5) < 500 else 'NOT met'}",
-              "", "## Per question", "", "| kind (routed) | question | facts found | citations | ms | missing / uncovered |",
-              "|---|---|---|---|---|---|"]
+    fu = [r for r in rows if r["history"]]
+    summary["lookup_numeric_mean_words"] = sum(r["words"] for r in ln) / max(1, len(ln))
+    summary["follow_up_recall"] = (sum(len(r["found"]) for r in fu) / max(1, sum(len(r["facts"]) for r in fu))) if fu else None
+    summary["follow_up_search_top3"] = (sum(len(r["search_found"]) for r in fu) / max(1, sum(len(r["facts"]) for r in fu))) if fu else None
+    return out, summary
+
+
+def per_question(rows: list[dict[str, Any]]) -> list[str]:
+    out = ["| kind (routed) | question | facts found | search top-3 | citations | words | ms | missing / uncovered |",
+           "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         missing = [f for f in r["facts"] if f not in r["found"]] + [s for s, ok in r["coverage"].items() if not ok]
-        lines.append(f"| {r['kind']} ({r['routed']}) | {r['q']} | {len(r['found'])}/{len(r['facts'])} | "
-                     f"{r['valid']}/{r['citations']} | {r['ms']:.0f} | {', '.join(missing) or ''} |")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=1), encoding="utf-8")
-    print("\n".join(lines[:16 + len(kinds)]))
+        out.append(f"| {r['kind']} ({r['routed']}) | {r['q']} | {len(r['found'])}/{len(r['facts'])} | "
+                   f"{len(r['search_found'])}/{len(r['facts'])} | {r['valid']}/{r['citations']} | {r['words']} | "
+                   f"{r['ms']:.0f} | {', '.join(missing) or ''} |")
+    return out
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", type=Path, default=None, help="corpus index folder (built from --corpus when empty)")
+    ap.add_argument("--gen-index", type=Path, default=None, help="index folder for the generated reports")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--gen-reports", type=Path, default=ROOT / "build" / "i11-synthetic" / "reports",
+                    help="generated reports (bench/gen_questions.py writes them)")
+    ap.add_argument("--sets", default=",".join(SETS), help="comma-separated development sets to run")
+    ap.add_argument("--frozen", metavar="LABEL", default=None,
+                    help="run ONLY the frozen held-out set and append a run called LABEL to bench/results/heldout-frozen.md")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "answers.md")
+    ap.add_argument("--label", default="", help="run label written in the heading (e.g. before / after)")
+    args = ap.parse_args()
+
+    from assistant.service import Assistant
+
+    plan = {"heldout-frozen": FROZEN} if args.frozen else {k: SETS[k] for k in args.sets.split(",") if k}
+    indexes: dict[str, Any] = {}
+    tmps: list[Path] = []
+    t0 = time.perf_counter()
+    for kind in sorted({v[1] for v in plan.values()}):
+        if kind == "corpus":
+            idx, tmp = open_index(args.index, args.corpus)
+        else:
+            if not args.gen_reports.is_dir():  # regenerate (deterministic, same seed as dev-gen.jsonl)
+                sys.path.insert(0, str(ROOT / "bench"))
+                from gen_questions import build
+
+                build(6, 11, args.gen_reports.parent)
+            idx, tmp = open_index(args.gen_index, args.gen_reports)
+        indexes[kind] = (idx, Assistant(idx, mode="extractive"))
+        if tmp is not None:
+            tmps.append(tmp)
+    build_s = time.perf_counter() - t0
+    for idx, a in indexes.values():
+        a.warm()
+        for w in WARM_UP:
+            a.ask(w)
+    results: dict[str, Any] = {}
+    sections: list[str] = []
+    all_rows: list[dict[str, Any]] = []
+    for name, (qfile, kind) in plan.items():
+        idx, a = indexes[kind]
+        rows = run_set(a, idx, load(ROOT / qfile))
+        all_rows += rows
+        tab, summary = table(rows)
+        results[name] = {"summary": summary, "rows": rows}
+        fu = summary["follow_up_recall"]
+        sections += [f"## {name}: {len(rows)} questions from `{qfile}` ({kind} index, {len(idx.reports())} reports)", ""] + tab + [
+            "", f"- lookup + numeric mean words: {summary['lookup_numeric_mean_words']:.0f} (target <= 120)",
+            f"- follow-up recall (questions with history): "
+            + (f"{100 * fu:.1f}% (search top-3 on the question alone {100 * summary['follow_up_search_top3']:.1f}%)" if fu is not None else "-"), ""]
+    for tmp in tmps:
+        shutil.rmtree(tmp, ignore_errors=True)
+    head = [f"Machine: {os.cpu_count()} CPUs shared with about six other helpers' jobs (tests, ingests), so latency is pessimistic. "
+            f"Indexes ready in {build_s:.1f} s. Latency: each question timed the first time it is asked after a warm-up on other "
+            f"questions. Search top-3 = fact found in the text of the top three hits of `Index.search(question, k=3)` "
+            f"(what `yotassist search Q --k 3` prints), same index, same run. Facts: case-insensitive substring of the answer text.",
+            "", "Caveats: a fact that is a service name (dev-gen lookups: 'which service runs X?') is always in the answer's "
+            "citation labels but only sometimes in chunk text, so there search top-3 is undercounted; follow-ups are "
+            "searched on the last question alone (what a user of `yotassist search` would type).", ""]
+    if len(plan) > 1:
+        tab, summary = table(all_rows)
+        results["all-dev"] = {"summary": summary}
+        head += [f"## All development sets together ({len(all_rows)} questions)", ""] + tab + [
+            "", f"- lookup + numeric mean words: {summary['lookup_numeric_mean_words']:.0f}",
+            f"- follow-up recall: {100 * (summary['follow_up_recall'] or 0):.1f}%", ""]
+    body = head + sections
+    if args.frozen:
+        out = ROOT / "bench" / "results" / "heldout-frozen.md"
+        prev = out.read_text(encoding="utf-8") if out.is_file() else (
+            "# Frozen held-out set\n\n`bench/questions/heldout-frozen.jsonl`, written by someone who never saw the code, "
+            "committed before tuning. Run at most twice (midway, end); never tuned on.\n\n"
+            "Run: `.venv/bin/python bench/answers.py --frozen LABEL`.\n")
+        text = prev + f"\n# Run: {args.frozen}\n\n" + "\n".join(body) + "\n### Per question\n\n" + "\n".join(per_question(all_rows)) + "\n"
+        out.write_text(text, encoding="utf-8")
+        out.with_name(f"heldout-frozen-run{1 + prev.count(chr(10) + '# Run: ')}.json").write_text(
+            json.dumps(results, indent=1), encoding="utf-8")
+    else:
+        lines = [f"# Answer benchmark (extractive mode){': ' + args.label if args.label else ''}", ""] + body
+        for name in plan:
+            lines += [f"## Per question: {name}", ""] + per_question(results[name]["rows"]) + [""]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        args.out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print("\n".join(body))
 
 
 if __name__ == "__main__":

@@ -57,6 +57,17 @@ def test_lookup_one_service(assistant):
     assert "police" in ans.answer.lower()
 
 
+@pytest.mark.parametrize("question, source", [
+    ("What did the Wigan report say about the health offer?", "wigan-2021.txt"),
+    ("Who chairs the St Helens management board?", "st-helens-2023.txt"),
+])
+def test_named_service_lookup_never_cites_another_service(assistant, question, source):
+    """The service filter is never dropped on the way to the index (it used to be, on TypeError)."""
+    ans = assistant.ask(question)
+    valid(assistant, ans)
+    assert ans.citations and {c.source for c in ans.citations} <= {source, source.replace("-2023", "-2015-sqs")}
+
+
 def test_lookup_without_a_service_finds_the_report(assistant):
     ans = assistant.ask("Which service achieved the SEND Quality Mark?")
     valid(assistant, ans)

@@ -160,3 +160,14 @@ def test_whatever_the_text_every_shown_citation_is_verbatim_and_every_marker_bac
     assert {int(n) for n in re.findall(r"\[(\d+)\]", v.text)} == {c.n for c in v.citations}
     assert [c.n for c in v.citations] == list(range(1, len(v.citations) + 1))
     assert "Outstanding" not in v.text and "1999" not in v.text
+
+
+def test_bullet_character_is_a_list_prefix_kept_when_its_first_sentence_is_dropped():
+    """Reports and LLMs write '\u2022' bullets: when the bullet's first sentence is unsupported, the
+    bullet stays on the kept sentence and does not leak into the unsupported list."""
+    v = CitationGate([passage(1, 6, 6)], lines_of).verify(
+        "\u2022 The moon is made of cheese entirely [1]. "
+        "Joint working with the police was strong, and the panel met every week [1]."
+    )
+    assert v.text.startswith("\u2022 Joint working")
+    assert v.unsupported == ["The moon is made of cheese entirely."]

@@ -59,7 +59,7 @@ def test_a_new_full_question_is_not_a_follow_up():
     assert not r.follow_up and r.services == ["St Helens"]
 
 
-# --- held-out generalisation rules (bench/questions/heldout.jsonl) -------------------------------
+# --- held-out generalisation rules (bench/questions/dev-2.jsonl, formerly heldout.jsonl) -------------------------------
 
 @pytest.mark.parametrize(
     "question, kind",
