@@ -23,6 +23,7 @@ def test_the_embed_model_has_one_spelling(monkeypatch) -> None:
 def test_models_dir_is_a_setting(monkeypatch, tmp_path) -> None:
     from index.embed_onnx import models_dir
 
+    monkeypatch.delenv("YOTASSIST_MODELS_DIR", raising=False)  # tests/conftest.py sets a shared one
     monkeypatch.setenv("YOTASSIST_HOME", str(tmp_path))
     assert models_dir() == tmp_path / "models"
     monkeypatch.setenv("YOTASSIST_MODELS_DIR", str(tmp_path / "exports"))
