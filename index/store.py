@@ -38,9 +38,10 @@ from pydantic import BaseModel, Field
 
 from index.model import Chunk, Hit
 from ingest.model import Report
+from ingest.loaders import SUPPORTED as LOADER_SUFFIXES
 from yotassist.settings import Settings, get_settings
 
-SUPPORTED_EXTS = {".txt", ".md", ".markdown", ".text", ".pdf", ".html", ".htm", ".xhtml"}
+SUPPORTED_EXTS = frozenset(LOADER_SUFFIXES)  # whatever the parser can load, .docx included
 Status = Literal["added", "updated", "unchanged", "failed"]
 
 
@@ -286,7 +287,7 @@ class Index:
         name = name or Path(str(filename).replace("\\", "/")).name.strip() or source
         if Path(source).suffix.lower() not in SUPPORTED_EXTS:
             return IngestResult(source=source, status="failed",
-                                error=f"unsupported file type {Path(source).suffix or '(none)'}; expected one of .txt .md .pdf .html")
+                                error=f"unsupported file type {Path(source).suffix or '(none)'}; expected one of {' '.join(sorted(SUPPORTED_EXTS))}")
         sha = hashlib.sha256(data).hexdigest()
         old = self._read_record(source)
         if old and old.get("sha256") == sha and not force:

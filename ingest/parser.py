@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ingest.checks import cross_check
 from ingest.doc import Doc
+from ingest.figure_checks import check_figures
 from ingest.keyquestions import parse_key_questions
 from ingest.meta import is_inspectorate_text, looks_sqs, published, service_from_table, title_and_service
 from ingest.model import Report, Section
@@ -94,6 +95,7 @@ def parse_lines(lines: list[str], source: str, line_pages: list[int] | None = No
         elif "policy" in t34 or "provision" in t34 or "4.1" in report.standard_titles or report.resettlement:
             report.framework = "2021"
     cross_check(report, doc, table, warnings, is_inspectorate_text(doc))
+    check_figures(report, doc, warnings)
     report.warnings = list(dict.fromkeys(warnings))
     return report
 

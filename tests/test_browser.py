@@ -68,7 +68,7 @@ def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path
 
     report = tmp_path / "brackenfield-2023.txt"
     report.write_bytes(derived_report("Brackenfield", disagree_22=True))
-    rejected = tmp_path / "notes.docx"
+    rejected = tmp_path / "notes.xlsx"
     rejected.write_bytes(b"PK\x03\x04 not a report")
     try:
         page.get_by_role("tab", name="Reports").click()

@@ -85,7 +85,7 @@ def test_fake_pdf_extension(tmp_path):
 
 
 def test_unsupported_extension_and_missing_file(tmp_path):
-    p = tmp_path / "report.docx"
+    p = tmp_path / "report.xlsx"
     p.write_bytes(b"PK\x03\x04 zip")
     with pytest.raises(IngestError) as info:
         load_report(p)
