@@ -6,12 +6,12 @@ import json
 import logging
 from typing import Any, AsyncIterator
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from api.backend import Backend, InputRejected, UpstreamFailed
-from api.routes.common import errors, get_backend
+from api.routes.common import checked_question, errors, get_backend
 from api.schemas import Answer, AskIn
 
 log = logging.getLogger("yotassist.api")
@@ -28,12 +28,7 @@ STREAM_DOC = """Streams the answer as server-sent events:
 
 
 def _checked(body: AskIn, backend: Backend) -> tuple[str, list[dict[str, str]]]:
-    question = body.question.strip()
-    limit = backend.settings.max_question_chars
-    if not question:
-        raise HTTPException(422, "the question is empty")
-    if len(question) > limit:
-        raise HTTPException(422, f"the question is {len(question)} characters long; the limit is {limit}")
+    question = checked_question(body.question, backend)
     history = [t.model_dump() for t in body.history]
     return question, history
 

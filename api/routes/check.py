@@ -6,8 +6,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.backend import Backend
-from api.routes.common import errors, get_backend
-from api.uploads import UploadError, check_suffix, read_limited, safe_filename
+from api.routes.common import errors, get_backend, read_upload
 from assistant.check import CheckResult
 
 # Its own router so the app gives it the upload body limit; nothing is indexed.
@@ -22,14 +21,7 @@ async def check_draft(
     """Ratings recomputed from each key-question table, score and overall re-added, ratings in the
     text against the table, tone against rating, missing and impossible figures, recommendations
     with no area for improvement. The draft is parsed, never indexed."""
-    try:
-        name = safe_filename(file.filename)
-        check_suffix(name)
-        data = await read_limited(file, backend.settings.max_upload_mb * (1 << 20))
-    except UploadError as exc:
-        raise HTTPException(exc.status, exc.message) from None
-    finally:
-        await file.close()
+    name, data = await read_upload(file, backend)
     return await run_in_threadpool(_check, backend, data, name)
 
 

@@ -35,7 +35,7 @@ from api.conversations.schemas import (
     RenameIn,
 )
 from api.docx_export import DOCX_MEDIA_TYPE
-from api.routes.common import errors, get_backend
+from api.routes.common import checked_question, errors, get_backend
 from api.schemas import DeleteOut
 
 log = logging.getLogger("yotassist.api")
@@ -57,13 +57,7 @@ def _found(fn, *args: Any) -> Any:
 
 
 def _question(body: ConvAskIn, backend: Backend) -> str:
-    question = body.question.strip()
-    limit = backend.settings.max_question_chars
-    if not question:
-        raise HTTPException(422, "the question is empty")
-    if len(question) > limit:
-        raise HTTPException(422, f"the question is {len(question)} characters long; the limit is {limit}")
-    return question
+    return checked_question(body.question, backend)
 
 
 def _dump(value: Any) -> Any:

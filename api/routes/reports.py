@@ -8,10 +8,9 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.backend import Backend, UploadRejected
-from api.routes.common import errors, get_backend
+from api.routes.common import errors, get_backend, read_upload
 from api.schemas import DeleteOut, LineOut, ReportOut, ReportTextOut, SectionRef, UploadOut
 from api.security import require_write_key
-from api.uploads import UploadError, check_suffix, read_limited, safe_filename
 from ingest.model import Report
 
 router = APIRouter(tags=["reports"])
@@ -84,14 +83,7 @@ async def upload_report(
     name replaces the old version (`updated`); a file that does not parse is refused with 422
     and nothing of it is indexed.
     """
-    try:
-        name = safe_filename(file.filename)
-        check_suffix(name)
-        data = await read_limited(file, backend.settings.max_upload_mb * (1 << 20))
-    except UploadError as exc:
-        raise HTTPException(exc.status, exc.message) from None
-    finally:
-        await file.close()
+    name, data = await read_upload(file, backend)
     try:
         status, summary, warnings = await run_in_threadpool(backend.ingest, data, name)
     except UploadRejected as exc:
