@@ -2,8 +2,9 @@
 
 Why data and not code: the inspectorate changes its framework every few years (3.4 went from
 "Joint working" to "Out-of-court disposal policy and provision" in 2021, resettlement 4.1 was
-added as a limiting judgement). A new framework should be a new ``FrameworkRules`` entry in
-``RULES``, with ``assistant.rating`` unchanged. Sources: the "Ratings explained" methodology
+added as a limiting judgement). A new framework is a new table in
+``yotassist/data/frameworks.toml`` (also read by the parser's figure checks), with
+``assistant.rating`` unchanged. Sources: the "Ratings explained" methodology
 annexes of the 2021 reports and ``../shared/docs/domain.md``.
 """
 
@@ -14,14 +15,10 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Literal, Mapping
 
+from yotassist.frameworks import load_frameworks, ratings
+
 StandardKind = Literal["case", "qualitative"]
 
-# Theme names for the usual three key questions of a case-based standard, in table order.
-SAFETY_THEMES: tuple[str, ...] = ("desistance", "the child's safety", "other people's safety")
-JOINT_WORKING_THEMES: tuple[str, ...] = (
-    "recommendations supporting joint decision-making",
-    "working with the police",
-)
 
 
 @dataclass(frozen=True)
@@ -92,78 +89,30 @@ class FrameworkRules:
         return tuple(sorted(b for b, _ in self.bands if b > 0))
 
 
-RATINGS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", "Outstanding")
-
-_BANDS: tuple[tuple[Fraction, str], ...] = (
-    (Fraction(80), "Outstanding"),
-    (Fraction(65), "Good"),
-    (Fraction(50), "Requires improvement"),
-    (Fraction(0), "Inadequate"),
-)
-_POINTS = MappingProxyType({"Inadequate": 0, "Requires improvement": 1, "Good": 2, "Outstanding": 3})
-_OVERALL: tuple[tuple[int, str], ...] = (
-    (31, "Outstanding"),
-    (19, "Good"),
-    (7, "Requires improvement"),
-    (0, "Inadequate"),
-)
-
-_DOMAIN1 = tuple(
-    StandardRule(sid, title, "Organisational delivery", "qualitative")
-    for sid, title in (
-        ("1.1", "Governance and leadership"),
-        ("1.2", "Staff"),
-        ("1.3", "Partnerships and services"),
-        ("1.4", "Information and facilities"),
+def _build(name: str, spec: dict) -> FrameworkRules:
+    """Typed rules from one framework of ``yotassist/data/frameworks.toml`` (shared with ingest)."""
+    disc = spec["discretion"]
+    return FrameworkRules(
+        name=name,
+        bands=tuple((Fraction(b).limit_denominator(1000), r) for b, r in spec["bands"]),
+        points=MappingProxyType(dict(spec["points"])),
+        overall=tuple((int(b), r) for b, r in spec["overall"]),
+        standards=tuple(
+            StandardRule(s["id"], s["title"], s["domain"], s["kind"], scored=bool(s["scored"]),
+                         themes=tuple(s["themes"]))
+            for s in spec["standards"]
+        ),
+        discretion=DiscretionRules(within_pp=Fraction(disc["within_pp"]), one_case=bool(disc["one_case"]),
+                                   small_sample=int(disc["small_sample"])),
+        limiting=tuple(LimitingJudgement(**x) for x in spec["limiting"]),
     )
-)
 
 
-def _case(sid: str, title: str, domain: str, themes: tuple[str, ...] = SAFETY_THEMES) -> StandardRule:
-    return StandardRule(sid, title, domain, "case", themes=themes)
-
-
-_DOMAIN2 = tuple(
-    _case(sid, title, "Court disposals")
-    for sid, title in (
-        ("2.1", "Assessment"),
-        ("2.2", "Planning"),
-        ("2.3", "Implementation and delivery"),
-        ("2.4", "Reviewing"),
-    )
-)
-_DOMAIN3_CASE = tuple(
-    _case(sid, title, "Out-of-court disposals")
-    for sid, title in (("3.1", "Assessment"), ("3.2", "Planning"), ("3.3", "Implementation and delivery"))
-)
-
-RULES_2018 = FrameworkRules(
-    name="2018",
-    bands=_BANDS,
-    points=_POINTS,
-    overall=_OVERALL,
-    standards=_DOMAIN1
-    + _DOMAIN2
-    + _DOMAIN3_CASE
-    + (_case("3.4", "Joint working", "Out-of-court disposals", JOINT_WORKING_THEMES),),
-)
-
-RULES_2021 = FrameworkRules(
-    name="2021",
-    bands=_BANDS,
-    points=_POINTS,
-    overall=_OVERALL,
-    standards=_DOMAIN1
-    + _DOMAIN2
-    + _DOMAIN3_CASE
-    + (
-        StandardRule("3.4", "Out-of-court disposal policy and provision", "Out-of-court disposals", "qualitative"),
-        StandardRule("4.1", "Resettlement policy and provision", "Resettlement", "qualitative", scored=False),
-    ),
-    limiting=(LimitingJudgement(standard="4.1", when="Inadequate", cap="Good"),),
-)
-
-RULES: Mapping[str, FrameworkRules] = MappingProxyType({"2018": RULES_2018, "2021": RULES_2021})
+RATINGS: tuple[str, ...] = ratings()
+RULES: Mapping[str, FrameworkRules] = MappingProxyType(
+    {name: _build(name, spec) for name, spec in load_frameworks().items()})
+RULES_2018 = RULES["2018"]
+RULES_2021 = RULES["2021"]
 
 
 def get_rules(framework: str) -> FrameworkRules:

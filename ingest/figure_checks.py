@@ -10,8 +10,8 @@ Each check here compares figures that must agree with each other or with the fra
   explains it and the section states none.
 
 The bands are the inspectorate's published thresholds; ingest cannot import the rating module
-(data flows one way), so they are read from the same rule table as data below, kept as an
-independent check of what the parser read, not as the product's rating arithmetic.
+(data flows one way), so both read the same rule table, ``yotassist/data/frameworks.toml``;
+this module only checks what the parser read, it is not the product's rating arithmetic.
 """
 
 from __future__ import annotations
@@ -20,17 +20,18 @@ import re
 
 from ingest.doc import Doc
 from ingest.model import Report
+from yotassist.frameworks import load_frameworks
 
+_RULES = load_frameworks()
 # Key questions per case-based standard, by framework (3.4 is qualitative from 2021).
 EXPECTED_KQS: dict[str, dict[str, int]] = {
-    "2018": {"2.1": 3, "2.2": 3, "2.3": 3, "2.4": 3, "3.1": 3, "3.2": 3, "3.3": 3, "3.4": 2},
-    "2021": {"2.1": 3, "2.2": 3, "2.3": 3, "2.4": 3, "3.1": 3, "3.2": 3, "3.3": 3},
+    name: {s["id"]: len(s["themes"]) for s in spec["standards"] if s["kind"] == "case" and s["themes"]}
+    for name, spec in _RULES.items()
 }
-# Lower bound (per cent) of each band, highest first.
-BAND_FLOORS: tuple[tuple[float, str], ...] = ((80.0, "Outstanding"), (65.0, "Good"),
-                                              (50.0, "Requires improvement"), (0.0, "Inadequate"))
-DISCRETION_MARGIN = 5.0  # percentage points from a band boundary
-SMALL_SAMPLE = 5  # cases or fewer
+# Lower bound (per cent) of each band, highest first (the same for every framework so far).
+BAND_FLOORS: tuple[tuple[float, str], ...] = tuple(_RULES["2021"]["bands"])
+DISCRETION_MARGIN = float(_RULES["2021"]["discretion"]["within_pp"])  # points from a band boundary
+SMALL_SAMPLE = int(_RULES["2021"]["discretion"]["small_sample"])  # cases or fewer
 PERCENT_TOLERANCE = 1.0  # printed percentages are rounded to whole numbers (or one decimal)
 DISCRETION_RE = re.compile(r"\bdiscretion|\bratings panel\b|\bpanel (?:decided|agreed|considered)", re.I)
 
