@@ -13,8 +13,13 @@ from ingest.doc import Doc
 from ingest.model import RATINGS, Report
 from ingest.normalise import clean, flat
 from ingest.ratings import RatingsTable
+from yotassist.frameworks import load_frameworks
 
-POINTS = {r: i for i, r in enumerate(RATINGS)}
+# Points, scored standards and score bands come from the one rule table the rating module also
+# reads (yotassist/data/frameworks.toml); they are the same in every framework so far.
+_RULES = load_frameworks()
+POINTS = dict(_RULES["2021"]["points"])
+assert set(POINTS) == set(RATINGS), "frameworks.toml and ingest.model.RATINGS name different ratings"
 SCALE_RE = re.compile(r"\b0\s*(?:[-–—]|to)\s*(\d{2})\s+scale|\bscale\s+of\s+0\s*(?:[-–—]|to)\s*(\d{2})\b"
                       r"|\branging\s+from\s+0\s+to\s+(\d{2})\b", re.I)
 NUMBER_WORDS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "nine": 9, "eight": 8}
@@ -23,13 +28,23 @@ OVERALL_TEXT_RE = re.compile(
     r"\boverall,?\s+(?:the\s+)?[^.]{0,100}?\b(?:YOT|YOS|YJS|service|team|partnership)\b(?:\s*\([^()]{0,12}\))?"
     r"\s+(?:is|was|has\s+been)\s+rated\s+(?:as\s*)?:?\s*[\s'‘’\"“”*]*"
     r"(Inadequate|Requires[\s\-]+improvement|Good|Outstanding)\b", re.I)
-CORE = [f"{d}.{s}" for d in (1, 2, 3) for s in (1, 2, 3, 4)]
+CORE = [s["id"] for s in _RULES["2021"]["standards"] if s["scored"]]
+FULL_SCORE = max(POINTS.values()) * len(CORE)
 
 
 def band(score: int, max_score: int) -> str:
-    if max_score != 36:
-        score = round(score * 36 / max_score) if max_score else score
-    return "Inadequate" if score <= 6 else "Requires improvement" if score <= 18 else "Good" if score <= 30 else "Outstanding"
+    """The overall band of a score, rescaled to the full 0-36 scale when printed out of another maximum."""
+    if max_score != FULL_SCORE:
+        score = round(score * FULL_SCORE / max_score) if max_score else score
+    return next(rating for floor, rating in _RULES["2021"]["overall"] if score >= floor)
+
+
+def _capped(report: Report, computed: str) -> bool:
+    """A limiting judgement explains an overall rating below the score's band (an Inadequate 4.1 caps at Good)."""
+    rules = _RULES.get(report.framework or "", _RULES["2021"])
+    order = list(RATINGS)
+    return any(lim["standard"] == "4.1" and report.resettlement == lim["when"] and report.overall == lim["cap"]
+               and order.index(computed) > order.index(lim["cap"]) for lim in rules["limiting"])
 
 
 def cross_check(report: Report, doc: Doc, table: RatingsTable, warnings: list[str], inspectorate: bool) -> None:
@@ -81,8 +96,7 @@ def cross_check(report: Report, doc: Doc, table: RatingsTable, warnings: list[st
             warnings.append(f"The score {report.score} is above its maximum {report.max_score}.")
         elif report.overall and report.max_score:
             b = band(report.score, report.max_score)
-            limited = b == "Outstanding" and report.resettlement == "Inadequate" and report.overall == "Good"
-            if b != report.overall and not limited:
+            if b != report.overall and not _capped(report, b):
                 warnings.append(f"The overall rating '{report.overall}' is not the band of the score "
                                 f"{report.score}/{report.max_score} ('{b}').")
     # prose that contradicts the table or the scale. A sentence may wrap ("each of the 10" /
