@@ -9,6 +9,9 @@ environment; this module only sets the offline switches below.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -116,6 +119,23 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return Path(self.index) if self.index else Path(self.home) / "index"
+
+    def fingerprint(self) -> str:
+        """A short hash of every knob that can change an answer (paper-qa's ``config_md5`` idea).
+
+        Stamped on each Answer and Draft so a result can be reproduced with the same settings.
+        Secrets, where the data lives and server-only knobs (bind address, keys, upload limits,
+        conversation database) are left out: they do not change what an answer says.
+        """
+        data = self.model_dump(mode="json", exclude=_NOT_IN_FINGERPRINT)
+        data.get("llm", {}).pop("api_key", None)
+        blob = json.dumps(data, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+
+
+_NOT_IN_FINGERPRINT = {"api_key", "home", "index", "chroma_url", "models_dir", "database_url", "host", "port",
+                       "cors_origins", "allowed_hosts", "max_upload_mb", "max_parse_mb", "write_lock_timeout_s",
+                       "ratings_cache_entries", "history_turns"}
 
 
 @lru_cache(maxsize=1)
