@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 
 from assistant.compose_extractive import Draft as Work
 from assistant.draft_findings import FigureFindings, from_figures, good_floor
+from assistant.draft_left_out import LeftOutLog
 from assistant.evidence import Sentence, sentences_from_lines
 from assistant.library import Library
 from assistant.rating_rules import RATINGS
 from assistant.text import comparable, content_terms, jaccard
-from assistant.tone import dangling, share, tone_of
+from assistant.tone import dangling, tone_of
 from ingest.model import Report
 
 _RATING_LINE = re.compile(r"^(?:Outstanding|Good|Requires improvement|Inadequate)\b|\bwe rated\b|\brated as\b|"
@@ -41,6 +42,7 @@ class NewDraft:
     work: Work
     computed: str | None
     comparable: list[str] = field(default_factory=list)  # markdown lines with markers (findings)
+    left: LeftOutLog = field(default_factory=LeftOutLog)  # what the lists dropped, and why
 
 
 def phrase(key: str, **values) -> str:
@@ -122,17 +124,10 @@ def _on_standard(probs: dict[str, float] | None, sid: str) -> bool:
 
 def _polarity_ok(scores: dict[str, float] | None, text: str, want: str) -> bool:
     """Both the learnt classifier and the cue lexicon agree the sentence has the list's polarity
-    (the lexicon may abstain; the classifier may not put the opposite polarity first)."""
-    other = "improvement" if want == "strength" else "strength"
-    cue = tone_of(text)
-    if cue == (-1 if want == "strength" else 1):
-        return False
-    sh = share(text)
-    if sh is not None and ((want == "strength" and sh < 0.65) or (want == "improvement" and sh >= 0.8 and cue >= 0)):
-        return False  # "addressed in 10 out of 19 cases" is no strength, whatever the wording
-    if scores is None:
-        return cue != 0
-    return scores.get(want, 0) > scores.get(other, 0) and (cue != 0 or scores.get(want, 0) >= 0.5)
+    (``assistant.draft_left_out.polarity_reason`` says why not)."""
+    from assistant.draft_left_out import polarity_reason
+
+    return polarity_reason(scores, text, want) is None
 
 
 def _near_duplicate(s: Sentence, chosen: list[Sentence]) -> bool:
@@ -142,9 +137,12 @@ def _near_duplicate(s: Sentence, chosen: list[Sentence]) -> bool:
 
 
 def borrowed(lib: Library, sid: str, kind: str, framework: str, rating: str | None, exclude: str | None,
-             k: int, already: list[str] = ()) -> list[tuple[Sentence, Report]]:
+             k: int, already: list[str] = (), log: LeftOutLog | None = None) -> list[tuple[Sentence, Report]]:
     """Up to ``k`` sentences of ``kind`` polarity from comparable inspections' ``sid`` sections,
-    none a near-duplicate of another or of the lines ``already`` in the list."""
+    none a near-duplicate of another or of the lines ``already`` in the list. What was plausible
+    for the list and dropped goes to ``log`` with its reason."""
+    from assistant.draft_left_out import plausible, polarity_verdict, top_standards
+
     want = _WANT[kind]
     mine = [Sentence(text=t, source="", service=None, section="", title="", line=0) for t in already]
     cands: list[tuple[Sentence, Report]] = []
@@ -154,14 +152,21 @@ def borrowed(lib: Library, sid: str, kind: str, framework: str, rating: str | No
     chosen: list[tuple[Sentence, Report]] = []
     per: dict[str, int] = {}
     for (s, r), ps, ss in zip(cands, pol, std):
-        if not _polarity_ok(ps, s.text, want) or not _on_standard(ss, sid):
+        if len(chosen) >= k:
+            break
+        why, detail = polarity_verdict(ps, s.text, want)
+        if why is None and not _on_standard(ss, sid):
+            why = "off_standard"
+        if why is None and _near_duplicate(s, [c for c, _ in chosen] + mine):
+            why = "near_duplicate"
+        if why is not None:
+            if log is not None and why != "neutral" and plausible(ps, s.text, want):
+                log.add(s, why, top_standards(ss) if why == "off_standard" else detail)
             continue
-        if per.get(r.source, 0) >= max(2, k // 2) or _near_duplicate(s, [c for c, _ in chosen] + mine):
+        if per.get(r.source, 0) >= max(2, k // 2):
             continue
         chosen.append((s, r))
         per[r.source] = per.get(r.source, 0) + 1
-        if len(chosen) >= k:
-            break
     return chosen
 
 
@@ -264,6 +269,7 @@ def draft_list_new(lib: Library, sid: str, kind: str, service: str | None, frame
     own += [p.text for p in figs if (p.percent >= floor) == (want == "strength")]
     for line in own:
         w.say(f"- {line}", trusted=True)
-    for s, r in borrowed(lib, sid, kind, framework, computed, service, max(0, max_bullets - len(own)), own):
+    log = LeftOutLog(want=want)
+    for s, r in borrowed(lib, sid, kind, framework, computed, service, max(0, max_bullets - len(own)), own, log):
         w.say(f"- {_with_marker(s.text, _cite(w, s, r))}")
-    return NewDraft(w, computed)
+    return NewDraft(w, computed, left=log)

@@ -93,3 +93,25 @@ def test_new_inspection_input_errors(a):
         a.draft("2.2", "findings", "Wigan", None, KQ, framework="2030")
     with pytest.raises(ValueError, match="qualitatively"):
         a.draft("3.4", "findings", "Wigan", None, "3.4=1/2", framework="2021")
+
+
+@pytest.mark.parametrize("kind", ["strengths", "improvements"])
+def test_left_out_says_what_was_dropped_and_why(a, kind):
+    """The draft returns what it considered and dropped (a comparable inspection's sentence of the
+    other polarity, another standard's, a near-duplicate): each is published where it says, none is
+    in the list, and each reason is in words."""
+    from assistant.draft_left_out import MAX_LEFT_OUT
+
+    d = a.draft("2.2", kind, "Wigan", NOTES, KQ, framework="2018")
+    assert d.left_out, "a list over three comparable reports drops something"
+    assert len(d.left_out) <= MAX_LEFT_OUT
+    kept = {comparable(_plain(b)) for b in d.bullets}
+    for x in d.left_out:
+        assert x.why and x.reason in ("opposite_polarity", "neutral", "off_standard", "share", "dangling",
+                                      "near_duplicate", "unsupported")
+        assert comparable(x.text) not in kept
+        if x.source:  # published where it says
+            assert comparable(x.text)[:60] in comparable(" ".join(a.lib.lines_of(x.source)[x.line - 1 : x.line + 2]))
+    other = "area for improvement" if kind == "strengths" else "strength"
+    flips = [x for x in d.left_out if x.reason == "opposite_polarity"]
+    assert all(other in x.why for x in flips)
