@@ -5,7 +5,9 @@ Why a separate path: a new inspection has no report in the index. Its paragraph 
 what its own figures and notes say (``assistant.draft_findings``), and its lists open with the
 inspector's notes and figures of the list's polarity. Comparable inspections (same standard and
 framework, closest rating first) supply the rest of a list and, for findings, a cited list of
-how they put the same findings, never a sentence inside the paragraph. Every borrowed sentence:
+how they put the same findings; inside the paragraph, at most one sentence framed as a
+comparison (``assistant.draft_compare``), never another service's finding as this one's. Every
+borrowed sentence:
 
 - comes from the requested standard's own section (not a domain-wide list);
 - has the list's polarity by the learnt classifier (``assistant.classifiers``) and the cue
@@ -210,6 +212,25 @@ def note_polarity(lib: Library, notes: list[str]) -> list[str]:
     return out
 
 
+def computed_of(ff: FigureFindings | None) -> str | None:
+    return ff.result.computed if ff and ff.result else None
+
+
+def _comparison(w: Work, lib: Library, ff: FigureFindings | None, framework: str, same_band: list[Report],
+                cands: list[tuple[Sentence, Report]]):
+    """At most one sentence framed as a comparison (``assistant.draft_compare``): a same-band
+    inspection's finding about the same key question, pointing the same way as its figure."""
+    if ff is None or not ff.passages or not same_band:
+        return None
+    from assistant.draft_compare import MIN_COSINE_FIGURES, comparison
+
+    floor = float(good_floor(framework))
+    same = {r.source for r in same_band}
+    pol = [1 if p.percent >= floor else -1 for p in ff.passages]
+    return comparison(w, lib, [p.text for p in ff.passages], pol, [c for c in cands if c[1].source in same],
+                      MIN_COSINE_FIGURES)
+
+
 def draft_findings_new(lib: Library, sid: str, service: str | None, framework: str, kq: str | None,
                        notes: str | None) -> NewDraft:
     """The findings paragraph (see ``assistant.draft_findings``) and the comparable list."""
@@ -218,26 +239,30 @@ def draft_findings_new(lib: Library, sid: str, service: str | None, framework: s
     passages = [p.text for p in ff.passages] if ff else []
     user = read_notes(notes)
     where = _place_notes(lib, user, passages)
+    reports = comparable_reports(lib, sid, framework, computed_of(ff), service)
+    same_band = [r for r in reports if r.framework == framework
+                 and (computed_of(ff) is None or r.standards.get(sid) == computed_of(ff))]
+    cands: list[tuple[Sentence, Report]] = []
+    for r in (same_band or reports[:2]):
+        cands += [(s, r) for s in _section_sentences(lib, r, sid)]
+    compare = _comparison(w, lib, ff, framework, same_band, cands)
     parts: list[str] = []
     for i, text in enumerate(passages):
         parts.append(text)
         parts += [mark_note(n) for n, j in zip(user, where) if j == i]
+        if compare is not None and compare.anchor == i:
+            parts.append(compare.text)
     if not passages:
         parts += [mark_note(n) for n in user]
     if ff:
         parts += ff.rating_sentences
-    w.trusted += parts
-    computed = ff.result.computed if ff and ff.result else None
+    w.trusted += [x for x in parts if compare is None or x != compare.text]  # the comparison is cited, gated
+    computed = computed_of(ff)
     w.say(" ".join(parts))
     # Beside the paragraph: how comparable inspections put the same findings, cited.
     side: list[str] = []
     themes = passages or [sid]
-    seen: list[Sentence] = []
-    cands: list[tuple[Sentence, Report]] = []
-    reports = comparable_reports(lib, sid, framework, computed, service)
-    same_band = [r for r in reports if r.framework == framework and (computed is None or r.standards.get(sid) == computed)]
-    for r in (same_band or reports[:2]):
-        cands += [(s, r) for s in _section_sentences(lib, r, sid)]
+    seen: list[Sentence] = [compare.sentence] if compare is not None else []
     if cands:
         idx = _place_notes(lib, [s.text for s, _ in cands], themes)
         for t in range(len(themes)):

@@ -308,11 +308,16 @@ def read_notes(notes: str | None) -> list[str]:
 def draft_findings(lib: Library, sid: str, service: str | None = None, notes: str | None = None,
                    kq: str | None = None) -> tuple[Work, str | None]:
     """A findings paragraph: computed rating and why (--kq), the user's notes (marked as theirs),
-    and cited sentences from the standard's findings in comparable inspections."""
+    and cited sentences from the standard's findings in comparable inspections. For an indexed
+    service without --kq, the paragraph comes from its own report (``assistant.draft_own``)."""
     from assistant.rating import explain_standard
 
-    w = Work()
     target = lib.main_report(service) if service else None
+    if target is not None and not kq:  # this service's own report: assistant.draft_own
+        from assistant.draft_own import own_findings
+
+        return own_findings(lib, sid, target, read_notes(notes), phrase("draft_notes_mark")), None
+    w = Work()
     fw = target.framework if target is not None and target.framework else "2021"
     title = _standard_title(target, sid)
     computed: str | None = None
