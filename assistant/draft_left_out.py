@@ -89,8 +89,10 @@ class LeftOutLog:
     items: list[LeftOut] = field(default_factory=list)
 
     def add(self, s: Sentence, reason: str, detail: str = "") -> None:
-        if reason not in _ORDER or any(x.text == s.text for x in self.items):
-            return
+        from assistant.text import looks_like_instruction
+
+        if reason not in _ORDER or any(x.text == s.text for x in self.items) or looks_like_instruction(s.text):
+            return  # a line addressed to a model is never shown, not even as left out
         self.items.append(LeftOut(text=s.text, reason=reason, why=_why(reason, self.want, s.text, detail),
                                   source=s.source or None, service=s.service, section=s.section or None,
                                   line=s.line or None))

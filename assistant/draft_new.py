@@ -29,6 +29,7 @@ from assistant.library import Library
 from assistant.rating_rules import RATINGS
 from assistant.text import comparable, content_terms, jaccard
 from assistant.tone import dangling, tone_of
+from ingest.injection import usable_lines
 from ingest.model import Report
 
 _RATING_LINE = re.compile(r"^(?:Outstanding|Good|Requires improvement|Inadequate)\b|\bwe rated\b|\brated as\b|"
@@ -89,8 +90,8 @@ def _section_sentences(lib: Library, r: Report, sid: str) -> list[Sentence]:
     sec = r.section(sid)
     if sec is None:
         return []
-    sents = lib.drop_boilerplate(sentences_from_lines(
-        r.lines[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
+    sents = lib.drop_boilerplate(sentences_from_lines(  # lines flagged as planted instructions are blank
+        usable_lines(r)[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
         section=sec.id, title=sec.title, published=r.published, kind=sec.kind))
     names = {r.service or "", *(r.service or "").split(" and ")} - {""}
     out = []
