@@ -5,7 +5,9 @@ Why a separate path: a new inspection has no report in the index. Its paragraph 
 what its own figures and notes say (``assistant.draft_findings``), and its lists open with the
 inspector's notes and figures of the list's polarity. Comparable inspections (same standard and
 framework, closest rating first) supply the rest of a list and, for findings, a cited list of
-how they put the same findings, never a sentence inside the paragraph. Every borrowed sentence:
+how they put the same findings; inside the paragraph, at most one sentence framed as a
+comparison (``assistant.draft_compare``), never another service's finding as this one's. Every
+borrowed sentence:
 
 - comes from the requested standard's own section (not a domain-wide list);
 - has the list's polarity by the learnt classifier (``assistant.classifiers``) and the cue
@@ -21,11 +23,13 @@ from dataclasses import dataclass, field
 
 from assistant.compose_extractive import Draft as Work
 from assistant.draft_findings import FigureFindings, from_figures, good_floor
+from assistant.draft_left_out import LeftOutLog
 from assistant.evidence import Sentence, sentences_from_lines
 from assistant.library import Library
 from assistant.rating_rules import RATINGS
 from assistant.text import comparable, content_terms, jaccard
-from assistant.tone import dangling, share, tone_of
+from assistant.tone import dangling, tone_of
+from ingest.injection import usable_lines
 from ingest.model import Report
 
 _RATING_LINE = re.compile(r"^(?:Outstanding|Good|Requires improvement|Inadequate)\b|\bwe rated\b|\brated as\b|"
@@ -41,6 +45,7 @@ class NewDraft:
     work: Work
     computed: str | None
     comparable: list[str] = field(default_factory=list)  # markdown lines with markers (findings)
+    left: LeftOutLog = field(default_factory=LeftOutLog)  # what the lists dropped, and why
 
 
 def phrase(key: str, **values) -> str:
@@ -85,8 +90,8 @@ def _section_sentences(lib: Library, r: Report, sid: str) -> list[Sentence]:
     sec = r.section(sid)
     if sec is None:
         return []
-    sents = lib.drop_boilerplate(sentences_from_lines(
-        r.lines[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
+    sents = lib.drop_boilerplate(sentences_from_lines(  # lines flagged as planted instructions are blank
+        usable_lines(r)[sec.line_start - 1 : sec.line_end], sec.line_start, source=r.source, service=r.service,
         section=sec.id, title=sec.title, published=r.published, kind=sec.kind))
     names = {r.service or "", *(r.service or "").split(" and ")} - {""}
     out = []
@@ -122,17 +127,10 @@ def _on_standard(probs: dict[str, float] | None, sid: str) -> bool:
 
 def _polarity_ok(scores: dict[str, float] | None, text: str, want: str) -> bool:
     """Both the learnt classifier and the cue lexicon agree the sentence has the list's polarity
-    (the lexicon may abstain; the classifier may not put the opposite polarity first)."""
-    other = "improvement" if want == "strength" else "strength"
-    cue = tone_of(text)
-    if cue == (-1 if want == "strength" else 1):
-        return False
-    sh = share(text)
-    if sh is not None and ((want == "strength" and sh < 0.65) or (want == "improvement" and sh >= 0.8 and cue >= 0)):
-        return False  # "addressed in 10 out of 19 cases" is no strength, whatever the wording
-    if scores is None:
-        return cue != 0
-    return scores.get(want, 0) > scores.get(other, 0) and (cue != 0 or scores.get(want, 0) >= 0.5)
+    (``assistant.draft_left_out.polarity_reason`` says why not)."""
+    from assistant.draft_left_out import polarity_reason
+
+    return polarity_reason(scores, text, want) is None
 
 
 def _near_duplicate(s: Sentence, chosen: list[Sentence]) -> bool:
@@ -142,9 +140,12 @@ def _near_duplicate(s: Sentence, chosen: list[Sentence]) -> bool:
 
 
 def borrowed(lib: Library, sid: str, kind: str, framework: str, rating: str | None, exclude: str | None,
-             k: int, already: list[str] = ()) -> list[tuple[Sentence, Report]]:
+             k: int, already: list[str] = (), log: LeftOutLog | None = None) -> list[tuple[Sentence, Report]]:
     """Up to ``k`` sentences of ``kind`` polarity from comparable inspections' ``sid`` sections,
-    none a near-duplicate of another or of the lines ``already`` in the list."""
+    none a near-duplicate of another or of the lines ``already`` in the list. What was plausible
+    for the list and dropped goes to ``log`` with its reason."""
+    from assistant.draft_left_out import plausible, polarity_verdict, top_standards
+
     want = _WANT[kind]
     mine = [Sentence(text=t, source="", service=None, section="", title="", line=0) for t in already]
     cands: list[tuple[Sentence, Report]] = []
@@ -154,14 +155,21 @@ def borrowed(lib: Library, sid: str, kind: str, framework: str, rating: str | No
     chosen: list[tuple[Sentence, Report]] = []
     per: dict[str, int] = {}
     for (s, r), ps, ss in zip(cands, pol, std):
-        if not _polarity_ok(ps, s.text, want) or not _on_standard(ss, sid):
+        if len(chosen) >= k:
+            break
+        why, detail = polarity_verdict(ps, s.text, want)
+        if why is None and not _on_standard(ss, sid):
+            why = "off_standard"
+        if why is None and _near_duplicate(s, [c for c, _ in chosen] + mine):
+            why = "near_duplicate"
+        if why is not None:
+            if log is not None and why != "neutral" and plausible(ps, s.text, want):
+                log.add(s, why, top_standards(ss) if why == "off_standard" else detail)
             continue
-        if per.get(r.source, 0) >= max(2, k // 2) or _near_duplicate(s, [c for c, _ in chosen] + mine):
+        if per.get(r.source, 0) >= max(2, k // 2):
             continue
         chosen.append((s, r))
         per[r.source] = per.get(r.source, 0) + 1
-        if len(chosen) >= k:
-            break
     return chosen
 
 
@@ -205,6 +213,25 @@ def note_polarity(lib: Library, notes: list[str]) -> list[str]:
     return out
 
 
+def computed_of(ff: FigureFindings | None) -> str | None:
+    return ff.result.computed if ff and ff.result else None
+
+
+def _comparison(w: Work, lib: Library, ff: FigureFindings | None, framework: str, same_band: list[Report],
+                cands: list[tuple[Sentence, Report]]):
+    """At most one sentence framed as a comparison (``assistant.draft_compare``): a same-band
+    inspection's finding about the same key question, pointing the same way as its figure."""
+    if ff is None or not ff.passages or not same_band:
+        return None
+    from assistant.draft_compare import MIN_COSINE_FIGURES, comparison
+
+    floor = float(good_floor(framework))
+    same = {r.source for r in same_band}
+    pol = [1 if p.percent >= floor else -1 for p in ff.passages]
+    return comparison(w, lib, [p.text for p in ff.passages], pol, [c for c in cands if c[1].source in same],
+                      MIN_COSINE_FIGURES)
+
+
 def draft_findings_new(lib: Library, sid: str, service: str | None, framework: str, kq: str | None,
                        notes: str | None) -> NewDraft:
     """The findings paragraph (see ``assistant.draft_findings``) and the comparable list."""
@@ -213,26 +240,30 @@ def draft_findings_new(lib: Library, sid: str, service: str | None, framework: s
     passages = [p.text for p in ff.passages] if ff else []
     user = read_notes(notes)
     where = _place_notes(lib, user, passages)
+    reports = comparable_reports(lib, sid, framework, computed_of(ff), service)
+    same_band = [r for r in reports if r.framework == framework
+                 and (computed_of(ff) is None or r.standards.get(sid) == computed_of(ff))]
+    cands: list[tuple[Sentence, Report]] = []
+    for r in (same_band or reports[:2]):
+        cands += [(s, r) for s in _section_sentences(lib, r, sid)]
+    compare = _comparison(w, lib, ff, framework, same_band, cands)
     parts: list[str] = []
     for i, text in enumerate(passages):
         parts.append(text)
         parts += [mark_note(n) for n, j in zip(user, where) if j == i]
+        if compare is not None and compare.anchor == i:
+            parts.append(compare.text)
     if not passages:
         parts += [mark_note(n) for n in user]
     if ff:
         parts += ff.rating_sentences
-    w.trusted += parts
-    computed = ff.result.computed if ff and ff.result else None
+    w.trusted += [x for x in parts if compare is None or x != compare.text]  # the comparison is cited, gated
+    computed = computed_of(ff)
     w.say(" ".join(parts))
     # Beside the paragraph: how comparable inspections put the same findings, cited.
     side: list[str] = []
     themes = passages or [sid]
-    seen: list[Sentence] = []
-    cands: list[tuple[Sentence, Report]] = []
-    reports = comparable_reports(lib, sid, framework, computed, service)
-    same_band = [r for r in reports if r.framework == framework and (computed is None or r.standards.get(sid) == computed)]
-    for r in (same_band or reports[:2]):
-        cands += [(s, r) for s in _section_sentences(lib, r, sid)]
+    seen: list[Sentence] = [compare.sentence] if compare is not None else []
     if cands:
         idx = _place_notes(lib, [s.text for s, _ in cands], themes)
         for t in range(len(themes)):
@@ -264,6 +295,7 @@ def draft_list_new(lib: Library, sid: str, kind: str, service: str | None, frame
     own += [p.text for p in figs if (p.percent >= floor) == (want == "strength")]
     for line in own:
         w.say(f"- {line}", trusted=True)
-    for s, r in borrowed(lib, sid, kind, framework, computed, service, max(0, max_bullets - len(own)), own):
+    log = LeftOutLog(want=want)
+    for s, r in borrowed(lib, sid, kind, framework, computed, service, max(0, max_bullets - len(own)), own, log):
         w.say(f"- {_with_marker(s.text, _cite(w, s, r))}")
-    return NewDraft(w, computed)
+    return NewDraft(w, computed, left=log)

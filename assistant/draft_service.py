@@ -44,11 +44,11 @@ def new_inspection_draft(assistant: Any, standard: str, kind: str, service: str 
     if kind == "findings":
         ext = Draft(standard=standard, kind=kind, service=service, paragraph=rest, comparable=items,
                     citations=verified.citations, unsupported=verified.unsupported, computed_rating=nd.computed,
-                    framework=framework)
+                    framework=framework, left_out=nd.left.result(verified.unsupported))
     else:
         ext = Draft(standard=standard, kind=kind, service=service, bullets=items, paragraph=rest,
                     citations=verified.citations, unsupported=verified.unsupported, computed_rating=nd.computed,
-                    framework=framework)
+                    framework=framework, left_out=nd.left.result(verified.unsupported))
     if mode != "llm":
         return ext
     from assistant.draft_findings import from_figures

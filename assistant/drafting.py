@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.compose_extractive import Draft as Work, _standard_title, phrase
 from assistant.evidence import Sentence, pick, score_sentences, sentences_from_lines
@@ -21,6 +22,9 @@ from assistant.text import comparable, content_terms, jaccard, split_sentences
 from assistant.tone import NEGATIVE, dangling, tone_of
 from ingest.injection import usable_lines
 from ingest.model import Report, Section
+
+if TYPE_CHECKING:
+    from assistant.draft_left_out import LeftOutLog
 
 # Words that tie a domain-level bullet to one standard of that domain.
 STANDARD_CUES: dict[str, tuple[str, ...]] = {
@@ -116,7 +120,7 @@ def comparable_reports(lib: Library, sid: str, kind: str, target: Report | None,
 
 
 def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None, kq: str | None = None,
-                  max_bullets: int = 8) -> tuple[Work, str | None]:
+                  max_bullets: int = 8, log: "LeftOutLog | None" = None) -> tuple[Work, str | None]:
     """Strengths or improvements bullets (markdown lines with markers) and the target rating.
 
     Evidence, in order: the service's own published bullets for the standard (when drafting for
@@ -124,7 +128,7 @@ def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None,
     otherwise the published bullets of comparable inspections (same standard, same framework and
     a similar rating first), then findings of the right tone from their sections of the standard.
     A service without bullets of its own gets a lead line saying so, so the bullets are never
-    mistaken for its own report's."""
+    mistaken for its own report's. What is dropped on the way goes to ``log`` with its reason."""
     w = Work()
     target = lib.main_report(service) if service else None
     target_rating, _ = _target_rating(lib, sid, target, kq)
@@ -145,11 +149,13 @@ def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None,
         for r in reports:
             items += [(b.sentence(), r, False) for b in bullets_for(r, sid, kind)]
         items += [(s, r, False) for s, r in _narrative(lib, sid, kind, target, target_rating, max_bullets)]
-    items = _keep_polar(lib, sid, kind, items)
+    items = _keep_polar(lib, sid, kind, items, log)
     chosen: list[tuple[Sentence, Report, bool]] = []
     for s, r, own in items:
         terms = s.terms or set(content_terms(s.text))
         if any(jaccard(terms, c.terms or set(content_terms(c.text))) > 0.45 for c, _, _ in chosen):
+            if log is not None:
+                log.add(s, "near_duplicate")
             continue
         if any(c.source == s.source and c.line == s.line and c.index == s.index for c, _, _ in chosen):
             continue
@@ -166,17 +172,31 @@ def draft_bullets(lib: Library, sid: str, kind: str, service: str | None = None,
     return w, target_rating
 
 
-def _keep_polar(lib: Library, sid: str, kind: str, items: list[tuple[Sentence, Report, bool]]):
+def _keep_polar(lib: Library, sid: str, kind: str, items: list[tuple[Sentence, Report, bool]],
+                log: "LeftOutLog | None" = None):
     """Borrowed evidence must have the list's polarity and belong to the standard (learnt
-    classifiers, ``assistant.draft_new``); the target's own published bullets stay as published."""
-    from assistant.draft_new import _classify, _on_standard, _polarity_ok
+    classifiers, ``assistant.draft_new``); the target's own published bullets stay as published.
+    Every dropped item was a candidate for this list (a published bullet of the list or a finding
+    of its tone), so each goes to ``log`` with its reason."""
+    from assistant.draft_left_out import polarity_verdict, top_standards
+    from assistant.draft_new import _classify, _on_standard
 
     want = "strength" if kind == "strengths" else "improvement"
     todo = [i for i, (_, _, own) in enumerate(items) if not own]
     pol, std = _classify(lib, [items[i][0].text for i in todo])
-    drop = {i for i, ps, ss in zip(todo, pol, std)
-            if not _polarity_ok(ps, items[i][0].text, want) or not _on_standard(ss, sid)
-            or dangling(items[i][0].text)}
+    drop: set[int] = set()
+    for i, ps, ss in zip(todo, pol, std):
+        text = items[i][0].text
+        why, detail = polarity_verdict(ps, text, want)
+        if why is None and not _on_standard(ss, sid):
+            why = "off_standard"
+        if why is None and dangling(text):
+            why = "dangling"
+        if why is None:
+            continue
+        drop.add(i)
+        if log is not None:
+            log.add(items[i][0], why, top_standards(ss) if why == "off_standard" else detail)
     return [it for i, it in enumerate(items) if i not in drop]
 
 
@@ -288,11 +308,16 @@ def read_notes(notes: str | None) -> list[str]:
 def draft_findings(lib: Library, sid: str, service: str | None = None, notes: str | None = None,
                    kq: str | None = None) -> tuple[Work, str | None]:
     """A findings paragraph: computed rating and why (--kq), the user's notes (marked as theirs),
-    and cited sentences from the standard's findings in comparable inspections."""
+    and cited sentences from the standard's findings in comparable inspections. For an indexed
+    service without --kq, the paragraph comes from its own report (``assistant.draft_own``)."""
     from assistant.rating import explain_standard
 
-    w = Work()
     target = lib.main_report(service) if service else None
+    if target is not None and not kq:  # this service's own report: assistant.draft_own
+        from assistant.draft_own import own_findings
+
+        return own_findings(lib, sid, target, read_notes(notes), phrase("draft_notes_mark")), None
+    w = Work()
     fw = target.framework if target is not None and target.framework else "2021"
     title = _standard_title(target, sid)
     computed: str | None = None

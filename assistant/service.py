@@ -13,6 +13,7 @@ from typing import Any, Iterator, Literal, Sequence
 
 from assistant import compose_extractive as cx
 from assistant.citations import CitationGate, Passage
+from assistant.draft_left_out import LeftOutLog
 from assistant.drafting import draft_bullets, draft_findings
 from assistant.library import Library, context_of
 from assistant.model import Answer, Draft
@@ -257,10 +258,11 @@ class Assistant:
                 from assistant.draft_service import new_inspection_draft
 
                 return new_inspection_draft(self, standard, kind, service, notes, kq, fw, mode)
+        log = LeftOutLog(want="improvement" if kind == "improvements" else "strength")  # what was dropped, why
         if kind == "findings":
             work, computed = draft_findings(self.lib, standard, service, notes, kq)
         else:
-            work, computed = draft_bullets(self.lib, standard, kind, service, kq)
+            work, computed = draft_bullets(self.lib, standard, kind, service, kq, log=log)
             if not kq:
                 computed = None
         gate = self._gate(work.passages, work.trusted)
@@ -271,7 +273,7 @@ class Assistant:
         paragraph = (lead or None) if bullets else verified.text.strip() or None
         ext = Draft(standard=standard, kind=kind, service=service, bullets=bullets, paragraph=paragraph,
                     citations=verified.citations, mode="extractive", unsupported=verified.unsupported,
-                    computed_rating=computed)
+                    computed_rating=computed, left_out=log.result(verified.unsupported))
         if mode == "llm":
             from assistant.draft_llm import llm_draft
 

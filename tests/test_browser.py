@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(600)]
 
 @pytest.fixture()
 def page(chromium_browser, live_server: Server):
-    context = chromium_browser.new_context(viewport={"width": 1366, "height": 820}, accept_downloads=True)
+    # clipboard permissions: the draft's Copy button is read back from the clipboard
+    context = chromium_browser.new_context(viewport={"width": 1366, "height": 820}, accept_downloads=True,
+                                           permissions=["clipboard-read", "clipboard-write"])
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -114,7 +116,29 @@ def test_draft_and_download_docx(page, tmp_path: Path, artifacts: Path) -> None:
     expect(result.locator(".draft-bullets li").first).to_be_visible()
     expect(result).to_contain_text("Requires improvement")  # computed from 4/7 = 57%
     assert result.locator(".draft-bullets button.cite").count() >= 1
+    # what the list dropped, and why (the draft's left_out), one click away
+    left = result.locator("details.left-out")
+    expect(left.locator("summary")).to_contain_text(re.compile(r"Left out, and why \(\d+\)"))
+    left.locator("summary").click()
+    item = left.locator("li").first
+    expect(item.locator(".left-out-why")).to_contain_text(re.compile(r"\w+"))
+    assert item.get_attribute("data-reason") in ("opposite_polarity", "neutral", "off_standard", "share",
+                                                 "dangling", "near_duplicate", "unsupported")
+    assert item.locator(".left-out-text").inner_text() not in result.locator(".draft-bullets").inner_text()
     page.screenshot(path=str(artifacts / "browser-7-draft.png"))
+
+    # Copy: plain text, every citation written out as a reader looks it up, no markdown or [n]
+    page.get_by_role("button", name="Copy text").click()
+    expect(page.locator("#notice")).to_contain_text("copied as text")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    head = copied.splitlines()[0]
+    assert head.startswith("2.2 Planning") and head.endswith(": Strengths"), copied
+    assert not re.search(r"\[\d+\]|\*\*", copied), copied
+    assert "Computed rating: Requires improvement" in copied
+    readable = re.findall(r"\(([A-Z][\w ]+ \d{4}, [^()]+, (?:p\. \d+ / )?lines? \d+(?:-\d+)?)\)", copied)
+    bullets = [ln for ln in copied.splitlines() if ln.startswith("\u2022 ")]
+    assert bullets and len(readable) >= len(bullets), copied  # every bullet ends on its citation
+    first_bullet = re.sub(r"\s*\(.*?\)\.?$", "", bullets[0][2:])[:40]
 
     bad = page.get_by_label("Key-question counts (optional)")
     with page.expect_download() as info:
@@ -134,6 +158,10 @@ def test_draft_and_download_docx(page, tmp_path: Path, artifacts: Path) -> None:
     first = re.sub(r"\s*\[\d+\]", "", result.locator(".draft-bullets li").first.inner_text()).strip()
     first = re.sub(r"\s*\d+\s*\.?$", "", first)[:40]  # drop the trailing citation button text
     assert first in doc_text and "Sources" in doc_text
+    assert first_bullet in doc_text
+    # the copied text and the document label a citation the same way
+    sources = [p.text.split("\n")[0] for p in document.paragraphs if re.match(r"\[\d+\] ", p.text)]
+    assert sources and all(re.sub(r"^\[\d+\] ", "", s) in copied for s in sources), (sources, copied)
 
     bad.fill("9/8")
     page.get_by_role("button", name="Draft", exact=True).click()

@@ -135,7 +135,12 @@ def test_extractive_never_uses_them(planted_index) -> None:
     for kind in ("strengths", "improvements", "findings"):
         for service in ("Plantshire", None):
             d = a.draft("2.2", kind, service=service, mode="extractive")
-            assert not leaked([*d.bullets, d.paragraph or "", *[c.quote for c in d.citations]]), (kind, service, d)
+            assert not leaked([*d.bullets, d.paragraph or "", *[c.quote for c in d.citations],
+                               *[x.text for x in d.left_out], *d.comparable]), (kind, service, d)
+            # a new inspection borrows from Plantshire's sections too (assistant.draft_new)
+            d = a.draft("2.2", kind, service="Newshire", kq="2.2=5/8,4/7,8/9", framework="2021", mode="extractive")
+            assert not leaked([*d.bullets, d.paragraph or "", *[c.quote for c in d.citations],
+                               *[x.text for x in d.left_out], *d.comparable]), (kind, d)
 
 
 def test_llm_is_never_shown_them_and_cannot_cite_them(planted_index, peer) -> None:

@@ -163,10 +163,13 @@ def draft(
         console.print("\n[bold]How comparable inspections put the same findings[/bold]")
         console.print(Markdown("\n".join(f"- {c}" for c in d.comparable)))
     _print_answer_sources(console, d)
-    if d.unsupported:
-        console.print("\n[yellow]Left out (no supporting passage found):[/yellow]")
-        for s in d.unsupported:
-            console.print(f"  - {s}", markup=False, highlight=False)
+    # left_out carries the reasons; unsupported may hold more (the language model's dropped sentences)
+    left = [(x.text, f" ({x.service}, {x.section}, line {x.line})" if x.service else "", x.why) for x in d.left_out]
+    left += [(u, "", "No cited line supports it.") for u in d.unsupported if u not in {t for t, _, _ in left}]
+    if left:
+        console.print("\n[yellow]Left out, and why:[/yellow]")
+        for text, where, why in left:
+            console.print(f"  - {text}{where}\n    {why}", markup=False, highlight=False)
     console.print("\n" + ("Written by the language model, citations checked" if d.mode == "llm"
                           else "Extractive draft: quoted from the reports"), style="dim")
 

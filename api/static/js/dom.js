@@ -57,18 +57,25 @@ export function notify(text, kind) {
   noticeTimer = setTimeout(() => { box.hidden = true; }, 6000);
 }
 
-/** Copy text to the clipboard (with the old execCommand path where the clipboard API is refused). */
+/** Copy text to the clipboard: the Clipboard API, else the old execCommand path (an insecure
+ * origin or a refused permission). True when one of them copied. */
 export async function copyText(text) {
   try {
-    await navigator.clipboard.writeText(text);
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
   } catch (e) {
-    const area = el("textarea", { class: "visually-hidden", "aria-hidden": "true" });
-    area.value = text;
-    document.body.appendChild(area);
-    area.select();
-    document.execCommand("copy");
-    area.remove();
+    /* fall through to execCommand */
   }
+  const area = el("textarea", { class: "visually-hidden", "aria-hidden": "true", readonly: true });
+  area.value = text;
+  document.body.appendChild(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+  area.remove();
+  return ok;
 }
 
 /** Save a Blob under a file name (a temporary link the browser downloads). */

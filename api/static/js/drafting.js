@@ -1,5 +1,5 @@
 /* The drafting panel: strengths, areas for improvement or findings for a standard, with
- * citations, copy as markdown and .docx download. Drafts are kept in the conversation store.
+ * citations, copy as plain text (citations written out) and .docx download. Drafts are kept in the conversation store.
  * Other panels (e.g. checking a draft) can be added as sections of #panel-draft. */
 
 import { $, bandClass, clear, copyText, el, filenameOf, notify, saveBlob } from "./dom.js";
@@ -7,8 +7,8 @@ import { postJSON } from "./api.js";
 import { citationMap, renderInline, renderMarkdown } from "./markdown.js";
 import { citationList, openCitation } from "./sources.js";
 import { state } from "./state.js";
-
-const KIND_TITLES = { strengths: "Strengths", improvements: "Areas for improvement", findings: "Findings" };
+import { draftPlainText, KIND_TITLES } from "./draft-text.js";
+import { reportsList } from "./reports.js";
 
 /** "5/8, 4/7, 8/9" or "62%, 71" -> [{yes, relevant} | {percent}] (null when empty). */
 export function parseKQ(text) {
@@ -62,6 +62,17 @@ export function initDraft() {
   $("#draft-docx").addEventListener("click", downloadDraft);
 }
 
+/** What the draft dropped and why (``left_out``), plus any sentence only in ``unsupported`` (the
+ * language model's path moves its unsupported sentences there without a reason record). */
+function leftOut(d) {
+  const out = [...(d.left_out || [])];
+  const seen = new Set(out.map((x) => x.text));
+  for (const u of d.unsupported || []) {
+    if (!seen.has(u)) out.push({ text: u, reason: "unsupported", why: "No cited line supports it, so the citation gate removed it." });
+  }
+  return out;
+}
+
 function renderDraft(d) {
   const std = state.meta ? state.meta.standards.find((s) => s.id === d.standard) : null;
   $("#draft-title").textContent = `${d.standard} ${std ? std.label : ""}: ${KIND_TITLES[d.kind] || d.kind}` + (d.service ? ` \u00b7 ${d.service}` : "");
@@ -83,8 +94,22 @@ function renderDraft(d) {
   if (!hasBullets && !d.paragraph) {
     body.appendChild(el("p", { class: "hint" }, "The reports gave nothing to draft from for this choice."));
   }
-  if (d.unsupported && d.unsupported.length) {
-    body.appendChild(el("p", { class: "unsupported" }, "Left out (not supported by the reports): " + d.unsupported.join("; ")));
+  if ((d.comparable || []).length) {
+    body.appendChild(el("h3", { class: "draft-sub" }, "How comparable inspections put the same findings"));
+    const ul = el("ul", { class: "draft-bullets draft-comparable" });
+    for (const b of d.comparable) ul.appendChild(el("li", null, renderInline(b.replace(/^\s*[-*]\s+/, ""), ctx)));
+    body.appendChild(ul);
+  }
+  const left = leftOut(d);
+  if (left.length) {
+    const ul = el("ul", { class: "left-out-list" });
+    for (const x of left) {
+      ul.appendChild(el("li", { dataset: { reason: x.reason || "unsupported" } },
+        el("span", { class: "left-out-text" }, x.text),
+        x.service ? el("span", { class: "left-out-where" }, ` (${x.service}, ${x.section}${x.line ? ", line " + x.line : ""})`) : null,
+        el("span", { class: "left-out-why" }, " \u2014 " + x.why)));
+    }
+    body.appendChild(el("details", { class: "left-out" }, el("summary", null, `Left out, and why (${left.length})`), ul));
   }
   const list = citationList(d.citations);
   if (list) body.appendChild(el("details", { class: "sources", open: true }, el("summary", null, `Sources (${d.citations.length})`), list));
@@ -96,26 +121,22 @@ function renderDraft(d) {
   $("#draft-result").scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
-function draftMarkdown(d) {
-  const out = [`### ${d.standard} ${KIND_TITLES[d.kind] || d.kind}` + (d.service ? ` (${d.service})` : ""), ""];
-  if (d.computed_rating) out.push(`Computed rating: ${d.computed_rating}`, "");
-  const lead = d.paragraph && (d.bullets || []).length;
-  if (lead) out.push(d.paragraph, "");
-  for (const b of d.bullets || []) out.push("- " + b.replace(/^\s*[-*]\s+/, ""));
-  if (d.paragraph && !lead) out.push("", d.paragraph);
-  if (d.citations && d.citations.length) {
-    out.push("", "Sources:", "");
-    for (const c of d.citations) {
-      out.push(`[${c.n}] ${c.service || c.source}, ${c.section} ${c.title}, lines ${c.line_start}-${c.line_end}` + (c.page ? `, page ${c.page}` : ""));
-    }
+/** The year of each indexed report (for "Kirklees 2021, ..." labels); empty when the list fails. */
+async function reportYears() {
+  try {
+    return new Map((await reportsList()).map((r) => [r.id || r.source, r.year]));
+  } catch (e) {
+    return new Map();
   }
-  return out.join("\n").trim() + "\n";
 }
 
 async function copyDraft() {
   if (!state.draft) return;
-  await copyText(draftMarkdown(state.draft));
-  notify("The draft was copied as markdown.", "ok");
+  const d = state.draft;
+  const std = state.meta ? state.meta.standards.find((s) => s.id === d.standard) : null;
+  const text = draftPlainText(d, std ? std.label : "", await reportYears());
+  if (await copyText(text)) notify("The draft was copied as text, with its citations written out.", "ok");
+  else notify("The browser refused to copy; select the draft and copy it by hand.", "error");
 }
 
 async function downloadDraft() {
