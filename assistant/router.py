@@ -138,7 +138,7 @@ def wants_rating_reasoning(question: str, plan) -> bool:
 
 # "what is professional discretion?" asks for the rule, not a computation.
 _METHODOLOGY_ONLY = re.compile(r"^\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:professional\s+)?discretion\b", re.I)
-_RATING_ASKED = re.compile(r"\b(rat(?:ed|ing|ings)|grade[ds]?|out of 36|overall|key questions?|kqs?|/36|standards?)\b", re.I)
+_RATING_ASKED = re.compile(r"\b(rat(?:ed|ing|ings)|grade[ds]?|out of 36|overall|key questions?|kqs?|/36|standards?|points)\b", re.I)
 _CAN_OVERRULE = {"numeric": "lookup", "lookup": "methodology"}
 
 
@@ -151,7 +151,8 @@ def _decide(question: str, plan, rule: Kind, vote, settings) -> Kind:
     question about how ratings work, or into rating reasoning when figures are typed."""
     if vote is None or vote.score < settings.route_min_score or vote.margin < settings.route_min_margin:
         return rule
-    if rule == "numeric" and vote.kind == "lookup" and not plan.standards and not _RATING_ASKED.search(question):
+    if rule == "numeric" and vote.kind == "lookup" and not _RATING_ASKED.search(question) \
+            and not re.search(r"(?<![\d.])[1-4]\.[1-4](?![\d])", question):
         return "lookup"
     if rule == "lookup" and vote.kind == "methodology" and not plan.services and _RATING_WORDS_ANY.search(question):
         return "methodology"

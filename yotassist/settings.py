@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     # Question routing (assistant/router.py, assistant/route_examples.py)
     route_examples_k: int = Field(default=3, ge=1, le=20, description=(
         "Nearest example questions per kind whose mean cosine is that kind's routing score."))
-    route_min_score: float = Field(default=0.55, ge=0.0, le=1.0, description=(
+    route_min_score: float = Field(default=0.40, ge=0.0, le=1.0, description=(
         "Below this nearest-example score the vote is not trusted: the explicit rules decide, and a question "
         "no rule claims is a lookup."))
     route_min_margin: float = Field(default=0.04, ge=0.0, le=1.0, description=(
