@@ -187,10 +187,9 @@ def _score_case(d: cx.Draft, rc: RuleCiter, t: Typed, report: Report | None) -> 
     ratings = dict(report.standards) if report is not None else {}
     score = t.score
     change = ""
-    if score is None and report is not None and t.ratings and (t.standards or []):
+    if score is None and report is not None and t.standard_rating:
         # "what would Wigan's score have been if 2.2 had been Good?"
-        sid = t.standards[0]
-        new = next((r for r in t.ratings if r != ratings.get(sid)), t.ratings[-1])
+        sid, new = t.standard_rating
         ratings[sid] = new
         score = sum(rules.points[r] for s, r in ratings.items() if rules.standard(s) and rules.standard(s).scored)
         change = f"with {sid} rated {new} instead of {report.standards.get(sid) or 'unrated'}, "
@@ -215,7 +214,8 @@ def _score_case(d: cx.Draft, rc: RuleCiter, t: Typed, report: Report | None) -> 
     if nxt:
         gap = nxt[0] - score
         d.say(f"Margin: {nxt[1]} needs {nxt[0]} or more, {gap} point{'s' if gap != 1 else ''} more.", trusted=True)
-    for want in t.ratings[-1:]:
+    asked = [r for r in t.ratings if not (t.standard_rating and r == t.standard_rating[1])]
+    for want in asked[-1:]:
         d.say(f"So {'yes' if want == overall else 'no'}: it would {'' if want == overall else 'not '}be {want} overall.",
               trusted=True)
     if report is not None:
@@ -233,16 +233,17 @@ def whatif(route: Route, lib: Library, index: Any) -> cx.Draft:
     t = parse(route.text if route.follow_up else route.question)
     t.ratings = parse(route.question).ratings or t.ratings
     d = cx.Draft()
-    rc = RuleCiter(lib)
     svc = route.services[0] if route.services else None
-    report = lib.main_report(svc) if svc else None
+    years = [y for y in range(2000, 2100) if str(y) in route.text]
+    report = lib.main_report(svc, years) if svc else None
+    rc = RuleCiter(lib, prefer=report)
     sid = (t.standards or route.standards or [None])[0]
-    if t.score is not None and not (t.counts or t.percents):
+    if (t.score is not None or (t.standard_rating and report is not None)) and not (t.counts or t.percents):
         if _score_case(d, rc, t, report):
             return d
     if (t.counts or t.percents or (report is not None and sid)) and _standard_case(d, rc, t, route, report, sid):
         return d
-    if report is not None and (t.ratings or t.standards) and _score_case(d, rc, t, report):
+    if report is not None and not sid and _score_case(d, rc, t, report):
         return d
     if report is not None and sid and not report.key_questions.get(sid):
         d.say(cx.phrase("whatif_no_kq", service=label(report), sid=sid), trusted=True)

@@ -133,7 +133,10 @@ def wants_rating_reasoning(question: str, plan) -> bool:
     if detect(question, bool(plan.services), bool(plan.standards)):
         return True
     t = parse(question)
-    return bool(t.reasoning and plan.services and plan.standards and not _METHODOLOGY_ONLY.search(question))
+    if not t.reasoning or not plan.services or _METHODOLOGY_ONLY.search(question):
+        return False
+    # why / lowest / margin for a named service's standard, or how far its score is from a band
+    return bool(plan.standards) or bool(re.search(r"\b(score|points?|overall)\b", question, re.I))
 
 
 # "what is professional discretion?" asks for the rule, not a computation.

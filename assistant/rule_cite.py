@@ -52,9 +52,12 @@ def _passage(f: Fact, quote: str | None, n: int) -> Passage:
 class RuleCiter:
     """Finds, once per answer, the annex fact that supports each rule sentence."""
 
-    def __init__(self, lib: Library) -> None:
+    def __init__(self, lib: Library, prefer: Any = None) -> None:
+        """``prefer``: the report the answer is about, whose own annex is quoted when it states the rule."""
         self.lib = lib
         self._reports = sorted(lib.reports, key=lambda r: (r.framework or "", r.published or ""), reverse=True)
+        if prefer is not None:
+            self._reports.sort(key=lambda r: r.source != prefer.source)
         self._templates = prompts.phrases("methodology")
         self._values = rule_values()
         # The supporting passage of each rule depends only on the indexed reports: found once per set.

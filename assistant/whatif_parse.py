@@ -27,7 +27,8 @@ _ONE_CASE = re.compile(r"\b(one|a single|1|two|2) (more|fewer|extra|less) (?:cas
 _REASONING = re.compile(
     r"\b(dragg\w*|pull\w*|brought|drove|driv\w*|held|kept) (?:it|the rating|them|the standard|\w+) ?(?:down|back)?\b|"
     r"\b(which|what) key question (?:was|is) (?:the )?lowest\b|\blowest key question\b|\bweakest key question\b|"
-    r"\bwhy (?:was|did|is) (?:it|that|the standard|\w+ \d\.\d)\b.{0,30}\b(rated|get|given|scored?)\b|"
+    r"\bwhy\b.{0,60}\b(rated|rating|get|got|given|scored?)\b|\b(lowest|weakest|worst)\b(?! (?:score|rating)s? (?:in|across|of all))|"
+    r"\bpoints?\b.{0,15}\b(short|away|off|needed|more|from)\b|\b(short|away) (?:of|from) (?:outstanding|good|requires improvement)\b|"
     r"\b(how close|how near|how far)\b.{0,40}\b(boundary|band|good|outstanding|inadequate|requires improvement|next)\b|"
     r"\bmargin\b|\bdiscretion\b", re.I)
 _RATING_NAMES = "|".join(r.replace(" ", r"\s+") for r in RATINGS)
@@ -57,6 +58,7 @@ class Typed:
     one_case: int = 0  # +1 "one more case", -1 "one fewer", 0 none
     theme: str | None = None  # which key question a one-case change is about
     lowest_only: bool = False  # "what if the lowest key question had been 66%"
+    standard_rating: tuple[str, str] | None = None  # "if 2.2 had been Good": (standard, rating)
     hypothetical: bool = False
     reasoning: bool = False  # asks why / which key question / margin / discretion
 
@@ -93,6 +95,11 @@ def parse(question: str) -> Typed:
     t.theme = next((name for name, pat in _THEMES if pat.search(q)), None)
     t.lowest_only = bool(re.search(r"\b(lowest|weakest) (?:key question|kq|one)\b", q, re.I))
     t.hypothetical = bool(HYPOTHETICAL.search(q))
+    m = re.search(r"(?<![\d.])([1-4]\.[1-4])(?![\d%])[^.?;]{0,40}?\b(?:had been|had got|were|was|been rated|had)\s+(?:rated\s+)?("
+                  + _RATING_NAMES + r")\b", q, re.I)
+    if m and _CONDITIONAL.search(q):
+        name = " ".join(m.group(2).lower().split())
+        t.standard_rating = (m.group(1), next(r for r in RATINGS if r.lower() == name))
     t.reasoning = bool(_REASONING.search(q))
     return t
 
@@ -101,13 +108,15 @@ def detect(question: str, has_service: bool, has_standard: bool) -> bool:
     """True when the question asks the rating module to reason: typed figures with a judgement
     asked of them, or a what-if on a named service's standard ("one more case")."""
     t = parse(question)
+    conditional = bool(_CONDITIONAL.search(question))
     judged = t.hypothetical or bool(t.ratings) or bool(re.search(r"\b(rat(?:ed|ing)|band|discretion|score)\b", question, re.I))
     if (t.counts or t.percents) and judged and (t.standards or has_standard or t.lowest_only or
                                                  re.search(r"key questions?|kqs?\b|discretion|band|rated|rating", question, re.I)):
         return True
-    if t.score is not None and (t.hypothetical or t.ratings) and not has_service:
+    if t.score is not None and (t.hypothetical or t.ratings) and (not has_service or conditional):
         return True
-    conditional = bool(_CONDITIONAL.search(question))
+    if t.standard_rating and has_service:
+        return True  # "what would Wigan's score have been if 2.2 had been Good?"
     if t.one_case and (has_standard or t.standards) and conditional:
         return True
     if conditional and t.ratings and (has_standard or t.standards) and has_service:

@@ -98,6 +98,7 @@ SETS = {  # name -> (question file, index: corpus | generated)
     "dev-2": ("bench/questions/dev-2.jsonl", "corpus"),
     "dev-3": ("bench/questions/dev-3.jsonl", "corpus"),
     "dev-gen": ("bench/questions/dev-gen.jsonl", "generated"),
+    "dev-dial": ("bench/questions/dev-dial.jsonl", "corpus"),  # what-if and follow-up questions (issue 11 items 7-8)
 }
 FROZEN = ("bench/questions/heldout-frozen.jsonl", "corpus")
 ORDER = ["lookup", "numeric", "comparative", "methodology", "whatif", "drafting", "follow-up", "followup", "none"]
