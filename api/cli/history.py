@@ -56,16 +56,23 @@ def _looks_binary(raw: bytes) -> bool:
     return controls > max(2, len(text) // 100)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # inline JSON longer than a file name may be, or with a NUL byte
+        return False
+
+
 def parse_history(value: str) -> list[Any]:
     """The turns of ``--history VALUE`` (a file path or inline JSON); raises HistoryError."""
     stripped = value.strip()
     path = Path(value)
-    if stripped[:1] in ("[", "{", '"') and not path.is_file():
+    if stripped[:1] in ("[", "{", '"') and not _is_file(path):
         try:
             return _check_turns(json.loads(stripped), "value")
         except json.JSONDecodeError as exc:
             raise HistoryError(f"--history value is not valid JSON ({exc.msg} at character {exc.pos})") from None
-    if not path.is_file():
+    if not _is_file(path):
         raise HistoryError(f"--history {value} is neither a file nor a JSON list")
     try:
         raw = path.read_bytes()
