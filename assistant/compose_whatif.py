@@ -87,7 +87,7 @@ def _explain(d: cx.Draft, res: StandardResult, name: str, rules: FrameworkRules,
         if all(k.yes is not None for k in res.key_questions):
             why.append("no single case would change the band")
         why.append(f"no sample is of {rules.discretion.small_sample} cases or fewer" if b.relevant else
-                   "no small sample is mentioned")
+                   "no case counts are given, so a small sample cannot be checked")
         d.say("Discretion: no, none of the triggers applies: " + ", ".join(why) + ".", trusted=True)
     for note in res.discretion_notes:
         d.say(f"Note: {note}.", trusted=True)
@@ -230,8 +230,13 @@ def _score_case(d: cx.Draft, rc: RuleCiter, t: Typed, report: Report | None) -> 
 
 def whatif(route: Route, lib: Library, index: Any) -> cx.Draft:
     """Answer a rating what-if or a why-this-band question from the rating module."""
-    t = parse(route.text if route.follow_up else route.question)
-    t.ratings = parse(route.question).ratings or t.ratings
+    t = parse(route.question)
+    if route.follow_up and not (t.has_figures or t.one_case or t.standard_rating):
+        # "and what about Wigan?" after a what-if: the earlier question's change, carried in the resolved text
+        carried = parse(route.text)
+        t.one_case, t.theme = carried.one_case, t.theme or carried.theme
+        t.standard_rating = carried.standard_rating
+    t.standards = t.standards or list(route.standards)
     d = cx.Draft()
     svc = route.services[0] if route.services else None
     years = [y for y in range(2000, 2100) if str(y) in route.text]

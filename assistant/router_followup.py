@@ -49,8 +49,12 @@ def resolve(r, prev, plan, question: str, services: Sequence[str], understand: C
     """``r`` (the question alone) completed from ``prev`` (the route of the turn before)."""
     if prev is None or not looks_like_follow_up(question, plan.services, plan.standards, r.topic):
         return r
+    from assistant.whatif_parse import parse
+
     own_topic = topic_words(r.topic)
-    points_back = bool(ANAPHORA.search(question))
+    # Pointing back: a pronoun ("that", "it"), or rating reasoning with no standard of its own
+    # ("could discretion have applied?", "how close was it to Good?") continues the same standard.
+    points_back = bool(ANAPHORA.search(question)) or (parse(question).reasoning and not plan.standards)
     if plan.services and not own_topic and not plan.standards:
         # "and Wigan?" / "and what about Kirklees specifically?": same topic and kind, new service(s).
         text = f"{prev.topic} {' '.join(plan.services)}".strip()
@@ -69,8 +73,8 @@ def resolve(r, prev, plan, question: str, services: Sequence[str], understand: C
         # same services and standards; the topic is this question's words plus the earlier topic.
         standards = list(plan.standards) or list(prev.standards)
         topic = " ".join(dict.fromkeys((" ".join(own_topic) + " " + (prev.topic if not plan.standards else "")).split()))
-        text = f"{question} {' '.join(standards)} {svc_text}".strip()
-        kind = classify_text(text, services)
+        kind = classify_text(f"{question} {' '.join(standards)} {svc_text}".strip(), services)
+        text = f"{topic} {' '.join(standards)} {svc_text}".strip()
         if kind == "lookup" and prev.kind in ("numeric", "whatif") and not own_topic:
             kind = prev.kind
         if kind in ("numeric", "whatif") and not prev.services:
