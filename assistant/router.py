@@ -227,7 +227,9 @@ def _route_core(question: str, services: Sequence[str], prev: Route | None, embe
         from assistant.route_examples import vote as example_vote
 
         try:
-            vote = example_vote(question, embedder, k=settings.route_examples_k)
+            # The text the retriever will embed for this question (service names out, abbreviations
+            # spelled out): the vote needs no extra encoding, the search reuses the cached vector.
+            vote = example_vote(_understand(plan.text, services).text or question, embedder, k=settings.route_examples_k)
         except Exception:  # the vote is an aid: a broken embedder must not stop an answer
             vote = None
         kind = _decide(question, plan, kind, vote, settings)
