@@ -26,7 +26,7 @@ _STANDARD = re.compile(r"^[1-4]\.[1-4]$")
 
 def _history_turns(history: Sequence[Any] | None) -> list[tuple[str, str]]:
     """Earlier turns as (role, text): strings are user questions; {"role","content"} messages,
-    {"question","answer"} pairs and Answers keep the assistant's answers too (the router reads
+    {"question"|"q", "answer"|"a"} pairs and Answers keep the assistant's answers too (the router reads
     which service an answer was about)."""
     out: list[tuple[str, str]] = []
     for h in history or []:
@@ -37,10 +37,10 @@ def _history_turns(history: Sequence[Any] | None) -> list[tuple[str, str]]:
         elif isinstance(h, dict):
             if h.get("content"):
                 out.append((str(h.get("role", "user")), str(h["content"])))
-            elif h.get("question"):
-                out.append(("user", str(h["question"])))
-                if h.get("answer"):
-                    out.append(("assistant", str(h["answer"])))
+            elif h.get("question") or h.get("q"):  # {"question"|"q", "answer"?}: question-set turns
+                out.append(("user", str(h.get("question") or h.get("q"))))
+                if h.get("answer") or h.get("a"):
+                    out.append(("assistant", str(h.get("answer") or h.get("a"))))
     return out
 
 
