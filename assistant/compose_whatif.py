@@ -16,7 +16,7 @@ from typing import Any
 from assistant import compose_extractive as cx
 from assistant.library import Library, kq_fact, label, overall_fact, score_fact, standard_rating_fact
 from assistant.rating_arithmetic import band_above, band_range, overall_of, rate_standard
-from assistant.rating_format import fmt_num
+from assistant.rating_format import fmt_num, fmt_points
 from assistant.rating_models import StandardResult
 from assistant.rating_rules import RATINGS, FrameworkRules, StandardRule, get_rules
 from assistant.router import Route
@@ -26,9 +26,13 @@ from ingest.model import KeyQuestion, Report
 
 
 def _pct(x: float) -> str:
-    """'57.1% (57% as a report prints it)': reports print whole percentages."""
+    """'57.1% (57% rounded)': reports print whole percentages; a value halfway between two whole
+    numbers is left as it is (reports differ in which way they round it)."""
     s = f"{fmt_num(x)}%"
-    return s if float(fmt_num(x)) == int(round(x)) else f"{s} ({int(round(x + 1e-9))}% as printed)"
+    frac = round(x, 1) - int(x)
+    if frac == 0 or abs(frac - 0.5) < 1e-9:
+        return s
+    return f"{s} ({int(round(x))}% rounded)"
 
 
 def _rule_for(sid: str | None, rules: FrameworkRules) -> tuple[StandardRule, str]:
@@ -71,11 +75,11 @@ def _explain(d: cx.Draft, res: StandardResult, name: str, rules: FrameworkRules,
     nxt = band_above(res.computed, rules)
     parts = []
     if b.pp_below_upper_boundary is not None and nxt:
-        parts.append(f"{fmt_num(b.pp_below_upper_boundary)} points below {nxt} "
+        parts.append(f"{fmt_points(b.pp_below_upper_boundary)} below {nxt} "
                      f"({fmt_num(dict((r, lo) for lo, r in rules.bands)[nxt])}%)")
     if b.pp_above_lower_boundary is not None:
         lower = dict((r, lo) for lo, r in rules.bands)[res.computed]
-        parts.append(f"{fmt_num(b.pp_above_lower_boundary)} points above the {fmt_num(lower)}% boundary")
+        parts.append(f"{fmt_points(b.pp_above_lower_boundary)} above the {fmt_num(lower)}% boundary")
     if parts:
         d.say(f"Margin: it is {' and '.join(parts)}.", trusted=True)
     if res.discretion_eligible:

@@ -47,14 +47,17 @@ def looks_like_follow_up(question: str, own_services: Sequence[str], own_standar
 
 def resolve(r, prev, plan, question: str, services: Sequence[str], understand: Callable, classify_text: Callable):
     """``r`` (the question alone) completed from ``prev`` (the route of the turn before)."""
-    if prev is None or not looks_like_follow_up(question, plan.services, plan.standards, r.topic):
+    # A what-if that names neither service nor standard ("what if the lowest key question had been
+    # 66%?") is about the standard of the turn before, whatever its wording.
+    bare_whatif = r.kind == "whatif" and not plan.services and not plan.standards
+    if prev is None or not (bare_whatif or looks_like_follow_up(question, plan.services, plan.standards, r.topic)):
         return r
     from assistant.whatif_parse import parse
 
     own_topic = topic_words(r.topic)
     # Pointing back: a pronoun ("that", "it"), or rating reasoning with no standard of its own
     # ("could discretion have applied?", "how close was it to Good?") continues the same standard.
-    points_back = bool(ANAPHORA.search(question)) or (parse(question).reasoning and not plan.standards)
+    points_back = bool(ANAPHORA.search(question)) or (parse(question).reasoning and not plan.standards) or bare_whatif
     if plan.services and not own_topic and not plan.standards:
         # "and Wigan?" / "and what about Kirklees specifically?": same topic and kind, new service(s).
         text = f"{prev.topic} {' '.join(plan.services)}".strip()
@@ -68,7 +71,7 @@ def resolve(r, prev, plan, question: str, services: Sequence[str], understand: C
     if plan.services:
         return r  # a new service and a topic of its own: a question that stands alone
     svc_text = " ".join(prev.services)
-    if points_back and (not own_topic or len(own_topic) <= 6):
+    if points_back and (bare_whatif or not own_topic or len(own_topic) <= 6):
         # "the figures behind that", "which key question dragged it down?", "how many were there?":
         # same services and standards; the topic is this question's words plus the earlier topic.
         standards = list(plan.standards) or list(prev.standards)

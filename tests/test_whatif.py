@@ -68,7 +68,7 @@ def test_typed_key_questions_are_rated_by_the_module(assistant, question, sid, v
     assert f"{_num(exp.basis.percent)}%" in text  # the lowest key question
     margin_bits = [x for x in (exp.basis.pp_below_upper_boundary, exp.basis.pp_above_lower_boundary) if x is not None]
     for m in margin_bits:
-        assert f"{_num(m)} points" in text, (m, text)
+        assert f"{_num(m)} point{'' if _num(m) == '1' else 's'}" in text, (m, text)
     assert ("Discretion: yes" in text) == bool(exp.discretion_eligible), (exp.discretion_reasons, text)
     assert _rule_cited(ans), ans.citations
     assert not ans.unsupported, ans.unsupported
