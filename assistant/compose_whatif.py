@@ -191,12 +191,17 @@ def _score_case(d: cx.Draft, rc: RuleCiter, t: Typed, report: Report | None) -> 
     ratings = dict(report.standards) if report is not None else {}
     score = t.score
     change = ""
-    if score is None and report is not None and t.standard_rating:
+    typed_score = None
+    if report is not None and t.standard_rating:
         # "what would Wigan's score have been if 2.2 had been Good?"
-        sid, new = t.standard_rating
-        ratings[sid] = new
-        score = sum(rules.points[r] for s, r in ratings.items() if rules.standard(s) and rules.standard(s).scored)
-        change = f"with {sid} rated {new} instead of {report.standards.get(sid) or 'unrated'}, "
+        changes = t.changed or dict([t.standard_rating])
+        words = []
+        for sid, new in changes.items():
+            words.append(f"{sid} rated {new} instead of {report.standards.get(sid) or 'unrated'}")
+            ratings[sid] = new
+        typed_score, score = t.score, sum(rules.points[r] for s, r in ratings.items()
+                                          if rules.standard(s) and rules.standard(s).scored)
+        change = f"with {' and '.join(words)}, "
     if score is None and report is not None:
         score = report.score
     if score is None:
@@ -218,14 +223,17 @@ def _score_case(d: cx.Draft, rc: RuleCiter, t: Typed, report: Report | None) -> 
     if nxt:
         gap = nxt[0] - score
         d.say(f"Margin: {nxt[1]} needs {nxt[0]} or more, {gap} point{'s' if gap != 1 else ''} more.", trusted=True)
-    asked = [r for r in t.ratings if not (t.standard_rating and r == t.standard_rating[1])]
-    for want in asked[-1:]:
+    if typed_score is not None:
+        same = typed_score == score
+        d.say(f"So {'yes' if same else 'no'}: the score would {'' if same else 'not '}be {typed_score}/{rules.max_score}.",
+              trusted=True)
+    for want in t.ratings[-1:]:
         d.say(f"So {'yes' if want == overall else 'no'}: it would {'' if want == overall else 'not '}be {want} overall.",
               trusted=True)
     if report is not None:
         f_score, f_over = score_fact(report), overall_fact(report)
         if report.score is not None and f_score is not None:
-            d.say(f"{label(report)} had a published score of {report.score}/{report.max_score} {d.cite_fact(f_score)}.")
+            d.say(f"{label(report)} had a score of {report.score}/{report.max_score} {d.cite_fact(f_score)}.")
         if report.overall and f_over is not None:
             d.say(f"{label(report)} was rated {report.overall} overall {d.cite_fact(f_over)}.")
     _say_rules(d, rc, ("points", "overall", "limiting") if "Outstanding" in t.ratings else ("points", "overall"))

@@ -17,7 +17,16 @@ from assistant.rating_rules import RATINGS
 _STANDARD_ID = re.compile(r"(?<![\d.])([1-4])\.([1-4])(?![\d%])")
 _COUNT = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:/|out of|of)\s*(\d{1,4})(?![\d.%])", re.I)
 _PERCENT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent\b|percent\b)", re.I)
-_SCORE_WORD = re.compile(r"\bscor(?:e|ed|ing)\s+(?:of\s+)?(\d{1,2})\b(?!\s*(?:%|/|of|out of|per))", re.I)
+_SCORE_WORD = re.compile(r"\bscor(?:e|ed|ing)\s+(?:of\s+)?(\d{1,2})\b(?!\s*(?:%|/|of|out of|per))|"
+                         r"(?<![\d.])(\d{1,2})\s+points\b", re.I)
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+(?:of|out of)\s+(?:\d|" + "|".join(_NUMBER_WORDS) + r")\b)"
+                          r"|(?<=of )(" + "|".join(_NUMBER_WORDS) + r")\b|(?<=out of )(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+# "had been 66" after "lowest key question": a bare number read as a percentage.
+_BARE_PERCENT = re.compile(r"\b(?:lowest|weakest) (?:key question|kq|one)\b.{0,30}?\b(?:been|at|was|were|of|reached|hit)\s+"
+                           r"(\d{1,3}(?:\.\d+)?)(?![\d%./])(?!\s*(?:per|percent|%|of|out|/))", re.I)
 # A hypothetical or a judgement asked of typed figures.
 HYPOTHETICAL = re.compile(
     r"\b(if|what if|would|could|suppose|supposing|imagine|hypothetical\w*|eligible|qualif\w*|enough|"
@@ -58,7 +67,8 @@ class Typed:
     one_case: int = 0  # +1 "one more case", -1 "one fewer", 0 none
     theme: str | None = None  # which key question a one-case change is about
     lowest_only: bool = False  # "what if the lowest key question had been 66%"
-    standard_rating: tuple[str, str] | None = None  # "if 2.2 had been Good": (standard, rating)
+    standard_rating: tuple[str, str] | None = None  # "if 2.2 had been Good": (first standard, rating)
+    changed: dict[str, str] = field(default_factory=dict)  # "if 2.2 and 2.3 had been Good": every change
     hypothetical: bool = False
     reasoning: bool = False  # asks why / which key question / margin / discretion
 
@@ -67,9 +77,17 @@ class Typed:
         return bool(self.counts or self.percents or self.score is not None)
 
 
+def _ratings_in(q: str) -> list[str]:
+    found = [m.group(1) for m in _RATING_WORD.finditer(q)] + [m.group(1) for m in _RATING_AFTER_VERB.finditer(q)]
+    found.sort(key=lambda x: q.find(x))
+    return list(dict.fromkeys(next(r for r in RATINGS if r.lower() == " ".join(x.lower().split())) for x in found))
+
+
 def parse(question: str) -> Typed:
     """Everything ``question`` types about ratings (standards, counts, percentages, score)."""
     q = question.replace("\u2019", "'")
+    # "seven of nine" is 7 of 9
+    q = _WORD_NUMBER.sub(lambda m: str(_NUMBER_WORDS[(m.group(1) or m.group(2) or m.group(3)).lower()]), q)
     t = Typed()
     t.standards = list(dict.fromkeys(f"{a}.{b}" for a, b in _STANDARD_ID.findall(q)))
     rest = _STANDARD_ID.sub(" ", q)
@@ -81,13 +99,15 @@ def parse(question: str) -> Typed:
             t.counts.append((yes, rel))
     for m in _PERCENT.finditer(rest):
         t.percents.append(float(m.group(1)))
+    m = _BARE_PERCENT.search(rest)
+    if m and not t.percents and not t.counts and float(m.group(1)) <= 100:
+        t.percents.append(float(m.group(1)))
     if t.score is None and not t.counts and not t.percents:
         m = _SCORE_WORD.search(rest)
-        if m and int(m.group(1)) <= 36:
-            t.score = int(m.group(1))
-    found = [m.group(1) for m in _RATING_WORD.finditer(q)] + [m.group(1) for m in _RATING_AFTER_VERB.finditer(q)]
-    found.sort(key=lambda x: q.find(x))
-    t.ratings = list(dict.fromkeys(next(r for r in RATINGS if r.lower() == " ".join(x.lower().split())) for x in found))
+        value = int(m.group(1) or m.group(2)) if m else None
+        if value is not None and value <= 36:
+            t.score = value
+    t.ratings = _ratings_in(q)
     m = _ONE_CASE.search(q)
     if m:
         n = 2 if m.group(1).lower() in ("two", "2") else 1
@@ -95,11 +115,15 @@ def parse(question: str) -> Typed:
     t.theme = next((name for name, pat in _THEMES if pat.search(q)), None)
     t.lowest_only = bool(re.search(r"\b(lowest|weakest) (?:key question|kq|one)\b", q, re.I))
     t.hypothetical = bool(HYPOTHETICAL.search(q))
-    m = re.search(r"(?<![\d.])([1-4]\.[1-4])(?![\d%])[^.?;]{0,40}?\b(?:had been|had got|were|was|been rated|had)\s+(?:rated\s+)?("
-                  + _RATING_NAMES + r")\b", q, re.I)
+    m = re.search(r"((?<![\d.])[1-4]\.[1-4](?![\d%])(?:\s*(?:,|and|&)\s*[1-4]\.[1-4](?![\d%]))*)[^.?;]{0,40}?"
+                  r"\b(?:had been|had got|were|was|been rated|had)\s+(?:rated\s+)?(" + _RATING_NAMES + r")\b", q, re.I)
     if m and _CONDITIONAL.search(q):
         name = " ".join(m.group(2).lower().split())
-        t.standard_rating = (m.group(1), next(r for r in RATINGS if r.lower() == name))
+        rating = next(r for r in RATINGS if r.lower() == name)
+        t.standard_rating = (_STANDARD_ID.search(m.group(1)).group(0), rating)
+        t.changed = {f"{a}.{b}": rating for a, b in _STANDARD_ID.findall(m.group(1))}
+        # the rating asked about is the one outside the change ("... be Good overall if 2.2 had been Good")
+        t.ratings = _ratings_in(q[:m.start()] + " " + q[m.end():])
     t.reasoning = bool(_REASONING.search(q))
     return t
 

@@ -118,3 +118,26 @@ def test_why_a_published_rating_is_what_it_is(assistant):
     assert exp.computed == "Inadequate"
     assert "4/9 = 44.4%" in ans.answer and "published rating: Inadequate" in ans.answer, ans.answer
     assert f"{_num(float(Fraction(50) - Fraction(400, 9)))} points below Requires improvement" in ans.answer
+
+
+@pytest.mark.parametrize("question, counts, percents, score, changed", [
+    ("If seven of nine, five of eight and four of seven met the 2.2 key questions, what rating?", [(7, 9), (5, 8), (4, 7)], [], None, {}),
+    ("what if the lowest key question had been 66?", [], [66.0], None, {}),
+    ("Would 29 points have been Outstanding?", [], [], 29, {}),
+    ("Would Brackenmoor be Good overall if 2.2 and 2.4 had been Good?", [], [], None, {"2.2": "Good", "2.4": "Good"}),
+    ("Planning was sufficient in nine of the 14 cases", [], [], None, {}),  # prose, not a what-if
+])
+def test_the_parser_reads_typed_figures(question, counts, percents, score, changed):
+    from assistant.whatif_parse import parse
+
+    t = parse(question)
+    assert (t.counts, t.percents, t.score, t.changed) == (counts, percents, score, changed)
+
+
+def test_changed_standard_ratings_recompute_the_score(assistant):
+    ans = assistant.ask(f"Would {SERVICE} have been Good overall if 2.2 and 2.4 had been Good?")
+    assert ans.kind == "whatif"
+    # published 12/36 with 2.2 and 2.4 Inadequate (0 points each); Good is 2 points each -> 16/36
+    assert "score would be 16/36" in ans.answer and "**Requires improvement**" in ans.answer, ans.answer
+    assert "So no" in ans.answer and not ans.unsupported, (ans.answer, ans.unsupported)
+    assert any(c.source == "brackenmoor-2020.md" and "12/36" in c.quote.replace(" ", "") for c in ans.citations)
