@@ -47,7 +47,12 @@ class AskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=QUESTION_SCHEMA_MAX, examples=["How did services do on 2.2 Planning?"])
-    history: list[Turn] = Field(default_factory=list, max_length=HISTORY_MAX_TURNS)
+    history: list[Turn] = Field(
+        default_factory=list, max_length=HISTORY_MAX_TURNS,
+        description="The conversation so far, oldest first: user questions and the assistant's answers as "
+        "{role, content} turns. A follow-up (\"which key question dragged it down?\", \"and Kirklees?\") is resolved "
+        "against the services, standards and topic of these turns. Anything else (an object, other roles, missing "
+        "content, extra fields) is refused with 422.")
     mode: AnswerMode | None = Field(default=None, description=MODE_DOC)
 
 

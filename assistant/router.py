@@ -1,20 +1,25 @@
 """Question routing: which kind of answer a question needs, and follow-ups resolved from history.
 
-Why rules and not a model: the kinds are few and their cues are plain ("score", "how are ratings
-worked out", "other YOTs"); rules are deterministic, instant and testable. Service and standard
-recognition comes from the index's query understanding (``index.query.understand``), so the
-router and the retriever read a question the same way.
+Two readers vote. Explicit rules catch the plain cues ("draft ...", "how are ratings worked out",
+"other YOTs", typed key-question figures); example questions per kind
+(``assistant/data/route_examples.toml``, matched by embedding in ``assistant.route_examples``)
+generalise past the cue words: a question about a children's survey that says "scores" is near
+the lookup examples, not the ratings-table ones. The vote overrules a rule only when it is
+confident (``settings.route_min_score`` / ``route_min_margin``); a question nothing claims is a
+lookup. Service and standard recognition comes from ``index.query.understand``, so the router
+and the retriever read a question the same way. Conversation state (services, standards, topic,
+kind, the service an answer was about) is carried turn by turn (``assistant.router_followup``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from assistant.text import STOPWORDS, tokens
 
-Kind = Literal["lookup", "comparative", "numeric", "methodology", "drafting"]
+Kind = Literal["lookup", "comparative", "numeric", "methodology", "drafting", "whatif"]
 
 _METHODOLOGY = re.compile(
     r"\b(methodolog\w*|rating rules?|scoring rules?|rating bands?|bands?\b.*\bratings?|thresholds?|"
@@ -46,7 +51,6 @@ _ONE_SERVICE_COMPARATIVE = re.compile(
 _STRONG_COMPARATIVE = re.compile(
     r"\b(compar\w*|other (?:yots?|yoss?|yjss?|services?|areas|teams|reports|inspections)|across|versus|vs|each|every|"
     r"all (?:the )?(?:services|yots|reports)|which (?:services?|yots?|reports?)|similar|differ\w*)\b", re.I)
-_FOLLOW_UP_START = re.compile(r"^\s*(?:and|what about|how about|and what about|what of|same for|and for|and in|now|also)\b", re.I)
 _FILLER = frozenset({"and", "what", "about", "how", "same", "for", "in", "now", "also", "then", "there",
                      "them", "they", "it", "that", "those", "this", "one", "ones", "case", "do", "did",
                      "of", "the", "on", "with", "please"})
@@ -66,6 +70,9 @@ class Route:
     follow_up: bool = False
     comparative_cue: bool = False
     unknown_places: list[str] = field(default_factory=list)  # places named that no indexed report covers
+    numeric_cue: bool = False  # rating / score / key-question words in the question
+    screening_cue: bool = False  # names a short quality screening (no rating tables)
+    vote: str = ""  # the nearest-examples kind and score, for debugging ("lookup 0.71")
 
 
 def _understand(question: str, services: Sequence[str]):
@@ -97,14 +104,12 @@ def _topic(question: str, plan, services: Sequence[str]) -> str:
     return " ".join(words)
 
 
-def _has_topic(topic: str) -> bool:
-    return any(w not in STOPWORDS and w not in _FILLER and not w.isdigit() for w in topic.split())
-
-
 def classify(question: str, plan) -> Kind:
     """Kind of answer needed, from cue words and the query plan."""
     if _DRAFT.search(question):
         return "drafting"
+    if wants_rating_reasoning(question, plan):
+        return "whatif"
     if _METHODOLOGY.search(question) and not plan.services:
         return "methodology"
     if len(plan.services) > 1 or (plan.is_comparative and (not plan.services or _ONE_SERVICE_COMPARATIVE.search(question))):
@@ -120,17 +125,85 @@ def classify(question: str, plan) -> Kind:
     return "lookup"
 
 
-def route(question: str, services: Sequence[str], history: Sequence[str] | None = None) -> Route:
-    """Route ``question``; ``history`` is the earlier user questions of the conversation, oldest first."""
+def wants_rating_reasoning(question: str, plan) -> bool:
+    """Typed figures to rate ("7 of 9, 5 of 8", "78% on 2.3", "30/36"), a what-if on a named
+    standard ("one more case"), or why a named service's standard got its band."""
+    from assistant.whatif_parse import detect, parse
+
+    if detect(question, bool(plan.services), bool(plan.standards)):
+        return True
+    t = parse(question)
+    if not t.reasoning or not plan.services or _METHODOLOGY_ONLY.search(question):
+        return False
+    # why / lowest / margin for a named service's standard, or how far its score is from a band
+    return bool(plan.standards) or bool(re.search(r"\b(score|points?|overall)\b", question, re.I))
+
+
+# "what is professional discretion?" asks for the rule, not a computation.
+_METHODOLOGY_ONLY = re.compile(r"^\s*(?:what|how)\s+(?:is|are|does|do)\s+(?:professional\s+)?discretion\b", re.I)
+_RATING_ASKED = re.compile(r"\b(rat(?:ed|ing|ings)|grade[ds]?|out of 36|overall|key questions?|kqs?|/36|standards?|points)\b", re.I)
+_CAN_OVERRULE = {"numeric": "lookup", "lookup": "methodology"}
+
+
+def _decide(question: str, plan, rule: Kind, vote, settings) -> Kind:
+    """The rule's kind, unless the nearest-examples vote is confident and the question allows it.
+
+    The vote may (1) turn a ratings-table route into a lookup when the question asks for a figure
+    outside the ratings tables (no rating, key-question or standard words: "how did children score
+    the service in the survey?"), (2) turn an unclaimed lookup into methodology for a general
+    question about how ratings work, or into rating reasoning when figures are typed."""
+    if vote is None or vote.score < settings.route_min_score or vote.margin < settings.route_min_margin:
+        return rule
+    if rule == "numeric" and vote.kind == "lookup" and not _RATING_ASKED.search(question) \
+            and not re.search(r"(?<![\d.])[1-4]\.[1-4](?![\d])", question):
+        return "lookup"
+    if rule == "lookup" and vote.kind == "methodology" and not plan.services and _RATING_WORDS_ANY.search(question):
+        return "methodology"
+    return rule
+
+
+_RATING_WORDS_ANY = re.compile(r"\b(rat(?:ed|ing|ings)|band|score|discretion|key questions?|judge?ment)", re.I)
+
+
+def _turns(history: Sequence[Any] | None) -> list[tuple[str, str]]:
+    """(role, text) turns from strings (user questions) or ("user"|"assistant", text) pairs."""
+    out: list[tuple[str, str]] = []
+    for h in history or []:
+        if isinstance(h, str):
+            out.append(("user", h))
+        elif isinstance(h, tuple) and len(h) == 2:
+            out.append((str(h[0]), str(h[1])))
+    return out
+
+
+def route(question: str, services: Sequence[str], history: Sequence[Any] | None = None,
+          embedder: Any = None, settings: Any = None) -> Route:
+    """Route ``question``; ``history`` is the earlier turns, oldest first: user questions as strings,
+    or (role, text) pairs with the assistant's answers, whose services become the referent of
+    "it" / "they" when the question before named none. ``embedder`` (the index's) enables the
+    nearest-examples vote."""
+    if settings is None:
+        from yotassist.settings import get_settings
+
+        settings = get_settings()
     prev: Route | None = None
-    for q in history or []:
-        if q and q.strip():
-            prev = _route_one(q, services, prev)
-    return _route_one(question, services, prev)
+    for role, text in _turns(history):
+        if not text or not text.strip():
+            continue
+        if role == "user":
+            prev = _route_one(text, services, prev, embedder, settings)
+        elif role == "assistant" and prev is not None and not prev.services:
+            from index.query import find_services
+            from assistant.router_followup import services_in_answer
+
+            named = services_in_answer(text, services, find_services)
+            if len(named) == 1:
+                prev = replace(prev, services=named)
+    return _route_one(question, services, prev, embedder, settings)
 
 
-def _route_one(question: str, services: Sequence[str], prev: Route | None) -> Route:
-    r = _route_core(question, services, prev)
+def _route_one(question: str, services: Sequence[str], prev: Route | None, embedder: Any, settings: Any) -> Route:
+    r = _route_core(question, services, prev, embedder, settings)
     from assistant.places import unknown_places
 
     if not r.services:
@@ -138,45 +211,32 @@ def _route_one(question: str, services: Sequence[str], prev: Route | None) -> Ro
     return r
 
 
-def _route_core(question: str, services: Sequence[str], prev: Route | None) -> Route:
+def classify_text(text: str, services: Sequence[str]) -> Kind:
+    """The rules' kind for a resolved follow-up text."""
+    return classify(text, _understand(text, services))
+
+
+def _route_core(question: str, services: Sequence[str], prev: Route | None, embedder: Any, settings: Any) -> Route:
+    from assistant.router_followup import resolve
+
     plan = _understand(question, services)
     topic = _topic(question, plan, services)
     kind = classify(question, plan)
+    vote = None
+    if embedder is not None and kind not in ("drafting", "whatif"):
+        from assistant.route_examples import vote as example_vote
+
+        try:
+            # The text the retriever will embed for this question (service names out, abbreviations
+            # spelled out): the vote needs no extra encoding, the search reuses the cached vector.
+            vote = example_vote(_understand(plan.text, services).text or question, embedder, k=settings.route_examples_k)
+        except Exception:  # the vote is an aid: a broken embedder must not stop an answer
+            vote = None
+        kind = _decide(question, plan, kind, vote, settings)
     r = Route(
         question=question, kind=kind, text=question, services=list(plan.services),
         standards=list(plan.standards), topic=topic, expanded=plan.text, comparative_cue=plan.is_comparative,
+        numeric_cue=bool(_NUMERIC.search(question)), screening_cue=bool(_SCREENING.search(question)),
+        vote=f"{vote.kind} {vote.score:.2f}" if vote is not None else "",
     )
-    if prev is None:
-        return r
-    short = len(topic.split()) <= 5
-    looks_follow = bool(_FOLLOW_UP_START.search(question)) or len(question.split()) <= 5
-    if not looks_follow:
-        return r
-    if plan.services and not _has_topic(topic) and not plan.standards:
-        # "and Wigan?": same topic and kind, new service(s).
-        text = f"{prev.topic} {' '.join(plan.services)}".strip()
-        prev_kind = prev.kind
-        if prev_kind == "comparative":
-            prev_kind = "numeric" if _NUMERIC.search(prev.question) else "lookup"
-        if len(plan.services) > 1:
-            prev_kind = "comparative"
-        exp = _understand(text, services).text
-        return replace(r, kind=prev_kind, text=text, standards=list(prev.standards), topic=prev.topic,
-                       expanded=exp, follow_up=True)
-    if (plan.standards or _has_topic(topic)) and not plan.services and short:
-        # "what about planning?": same service(s), new topic.
-        kind = prev.kind if prev.kind in ("comparative",) else kind
-        if kind == "lookup" and prev.kind == "numeric" and (plan.standards or _NUMERIC.search(question)):
-            kind = "numeric"
-        if kind == "lookup" and prev.services and _NUMERIC.search(question) and not _SCREENING.search(question):
-            kind = "numeric"  # "what was its score?" after a question about one service
-        if not prev.services and kind != "comparative":
-            kind = "lookup" if kind == "numeric" else kind
-        svc_text = " ".join(prev.services)
-        text = f"{topic} {svc_text}".strip()
-        if kind == "numeric" and not prev.services:
-            kind = "lookup"
-        exp = _understand(text, services).text
-        return replace(r, kind=kind if (prev.services or kind == "comparative") else r.kind,
-                       text=text, services=list(prev.services), expanded=exp, follow_up=True)
-    return r
+    return resolve(r, prev, plan, question, services, lambda t: _understand(t, services), classify_text)

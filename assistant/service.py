@@ -25,19 +25,23 @@ KINDS = ("strengths", "improvements", "findings")
 _STANDARD = re.compile(r"^[1-4]\.[1-4]$")
 
 
-def _history_questions(history: Sequence[Any] | None) -> list[str]:
-    """Earlier user questions from strings, {"role","content"} / {"question"} dicts, or Answers."""
-    out: list[str] = []
+def _history_turns(history: Sequence[Any] | None) -> list[tuple[str, str]]:
+    """Earlier turns as (role, text): strings are user questions; {"role","content"} messages,
+    {"question"|"q", "answer"|"a"} pairs and Answers keep the assistant's answers too (the router reads
+    which service an answer was about)."""
+    out: list[tuple[str, str]] = []
     for h in history or []:
         if isinstance(h, str):
-            out.append(h)
+            out.append(("user", h))
         elif isinstance(h, Answer):
-            out.append(h.question)
+            out += [("user", h.question), ("assistant", h.answer)]
         elif isinstance(h, dict):
-            if h.get("role", "user") == "user" and h.get("content"):
-                out.append(str(h["content"]))
-            elif h.get("question"):
-                out.append(str(h["question"]))
+            if h.get("content"):
+                out.append((str(h.get("role", "user")), str(h["content"])))
+            elif h.get("question") or h.get("q"):  # {"question"|"q", "answer"?}: question-set turns
+                out.append(("user", str(h.get("question") or h.get("q"))))
+                if h.get("answer") or h.get("a"):
+                    out.append(("assistant", str(h.get("answer") or h.get("a"))))
     return out
 
 
@@ -72,7 +76,8 @@ class Assistant:
         return CitationGate(passages, self.lib.lines_of, trusted=trusted, page_of=self.lib.page_of)
 
     def route(self, question: str, history: Sequence[Any] | None = None) -> Route:
-        return route(question, self.lib.services(), _history_questions(history))
+        return route(question, self.lib.services(), _history_turns(history),
+                     embedder=getattr(self.index, "embedder", None), settings=self.settings)
 
     def _compose(self, r: Route) -> cx.Draft:
         if r.unknown_places and r.kind != "methodology":
@@ -88,6 +93,10 @@ class Assistant:
             return cx.numeric(r, self.lib, self.index)
         if r.kind == "comparative":
             return cx.comparative(r, self.lib, self.index)
+        if r.kind == "whatif":
+            from assistant.compose_whatif import whatif
+
+            return whatif(r, self.lib, self.index)
         return cx.lookup(r, self.lib, self.index)
 
     def _compose_drafting(self, r: Route) -> cx.Draft:

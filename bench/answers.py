@@ -98,6 +98,7 @@ SETS = {  # name -> (question file, index: corpus | generated)
     "dev-2": ("bench/questions/dev-2.jsonl", "corpus"),
     "dev-3": ("bench/questions/dev-3.jsonl", "corpus"),
     "dev-gen": ("bench/questions/dev-gen.jsonl", "generated"),
+    "dev-dial": ("bench/questions/dev-dial.jsonl", "corpus"),  # what-if and follow-up questions (issue 11 items 7-8)
 }
 FROZEN = ("bench/questions/heldout-frozen.jsonl", "corpus")
 ORDER = ["lookup", "numeric", "comparative", "methodology", "whatif", "drafting", "follow-up", "followup", "none"]
@@ -200,7 +201,8 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--gen-reports", type=Path, default=ROOT / "build" / "i11-synthetic" / "reports",
                     help="generated reports (bench/gen_questions.py writes them)")
-    ap.add_argument("--sets", default=",".join(SETS), help="comma-separated development sets to run")
+    ap.add_argument("--sets", default=",".join(SETS),
+                    help="comma-separated development sets to run; NAME:N = first N questions, NAME:-N = last N")
     ap.add_argument("--frozen", metavar="LABEL", default=None,
                     help="run ONLY the frozen held-out set and append a run called LABEL to bench/results/heldout-frozen.md")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "answers.md")
@@ -209,7 +211,8 @@ def main() -> None:
 
     from assistant.service import Assistant
 
-    plan = {"heldout-frozen": FROZEN} if args.frozen else {k: SETS[k] for k in args.sets.split(",") if k}
+    # "dev-3:40" is the first 40 questions of dev-3, "dev-3:-40" the last 40 (a private check slice).
+    plan = {"heldout-frozen": FROZEN} if args.frozen else {k: SETS[k.split(":")[0]] for k in args.sets.split(",") if k}
     indexes: dict[str, Any] = {}
     tmps: list[Path] = []
     t0 = time.perf_counter()
@@ -236,7 +239,11 @@ def main() -> None:
     all_rows: list[dict[str, Any]] = []
     for name, (qfile, kind) in plan.items():
         idx, a = indexes[kind]
-        rows = run_set(a, idx, load(ROOT / qfile))
+        qs = load(ROOT / qfile)
+        if ":" in name:
+            n = int(name.split(":")[1])
+            qs = qs[:n] if n >= 0 else qs[n:]
+        rows = run_set(a, idx, qs)
         all_rows += rows
         tab, summary = table(rows)
         results[name] = {"summary": summary, "rows": rows}

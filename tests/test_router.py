@@ -102,3 +102,43 @@ def test_drafting_follow_up_keeps_the_standard_and_adds_the_service():
 ])
 def test_places_without_a_report_are_flagged(question, places):
     assert route(question, SERVICES).unknown_places == places
+
+
+def test_history_shapes_become_role_turns():
+    from assistant.model import Answer
+    from assistant.service import _history_turns
+
+    turns = _history_turns([
+        "first question",
+        {"role": "assistant", "content": "an answer about Wigan"},
+        {"q": "a question-set turn"},
+        {"question": "asked", "answer": "answered"},
+        Answer(question="typed", answer="shown"),
+        {"role": "user"},  # no content: dropped
+        42,
+    ])
+    assert turns == [("user", "first question"), ("assistant", "an answer about Wigan"), ("user", "a question-set turn"),
+                     ("user", "asked"), ("assistant", "answered"), ("user", "typed"), ("assistant", "shown")]
+
+
+def test_an_answer_names_the_referent_when_the_question_named_none():
+    history = [("user", "Which service was rated Outstanding for everything in court work?"),
+               ("assistant", "St Helens (2023) was rated Outstanding for 2.1, 2.2, 2.3 and 2.4 [1].")]
+    r = route("what was its overall score?", SERVICES, history)
+    assert r.follow_up and r.services == ["St Helens"] and r.kind == "numeric"
+
+
+@pytest.mark.parametrize("history, question, services, standards, kind", [
+    (["What rating did Wigan get for 2.2 planning?"], "what were the key question percentages behind that?",
+     ["Wigan"], ["2.2"], "numeric"),
+    (["What rating did Wigan get for 2.2 planning?", "what were the figures behind that?"],
+     "which key question dragged it down?", ["Wigan"], ["2.2"], "whatif"),
+    (["What rating did Tower Hamlets get for 2.4 reviewing?"], "and what about Kirklees specifically?",
+     ["Kirklees"], ["2.4"], "numeric"),
+    (["How did Wigan do on 3.1?"], "could discretion have applied?", ["Wigan"], ["3.1"], "whatif"),
+    (["Who led the Kirklees inspection?"], "what did they say about staff supervision there?", ["Kirklees"], [], "lookup"),
+])
+def test_pronoun_follow_ups_carry_service_and_standard(history, question, services, standards, kind):
+    r = route(question, SERVICES, history)
+    assert (r.follow_up, r.services, r.kind) == (True, services, kind), r
+    assert all(s in r.standards for s in standards), r.standards

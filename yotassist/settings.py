@@ -107,6 +107,16 @@ class Settings(BaseSettings):
     history_turns: int = Field(default=10, ge=0, le=40,
                                description="Earlier turns of a stored conversation passed to the assistant.")
 
+    # Question routing (assistant/router.py, assistant/route_examples.py)
+    route_examples_k: int = Field(default=3, ge=1, le=20, description=(
+        "Nearest example questions per kind whose mean cosine is that kind's routing score."))
+    route_min_score: float = Field(default=0.40, ge=0.0, le=1.0, description=(
+        "Below this nearest-example score the vote is not trusted: the explicit rules decide, and a question "
+        "no rule claims is a lookup."))
+    route_min_margin: float = Field(default=0.04, ge=0.0, le=1.0, description=(
+        "How far the winning kind's score must lead the runner-up's before the vote may overrule a rule "
+        "(e.g. a survey score question that a cue word sent to the ratings table)."))
+
     # Draft checking (`yotassist check`, POST /api/check)
     check_tone_share: float = Field(default=0.7, gt=0.5, le=1.0, description=(
         "A section's tone contradicts its rating when at least this share of its judging sentences "

@@ -39,18 +39,16 @@ def _read_text(path: Path, what: str) -> str:
         fail(f"cannot read {what} {path}: {exc.strerror or exc}")
 
 
-def _history(path: Optional[Path]) -> list[Any]:
-    """A JSON list (strings or {"role","content"} turns) or one earlier question per line."""
-    if path is None:
+def _history(value: Optional[str]) -> list[Any]:
+    """Earlier turns (``api.cli.history``): refused with one clear line when unusable."""
+    if value is None:
         return []
-    text = _read_text(path, "--history")
+    from api.cli.history import HistoryError, parse_history
+
     try:
-        data = json.loads(text)
-        if isinstance(data, list):
-            return data
-    except json.JSONDecodeError:
-        pass
-    return [line.strip() for line in text.splitlines() if line.strip()]
+        return parse_history(value)
+    except HistoryError as exc:
+        fail(str(exc))
 
 
 def _print_answer(ans: Any) -> None:
@@ -79,7 +77,9 @@ def ask(
     json_out: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
     index: Optional[Path] = IndexOpt,
     questions: Optional[Path] = typer.Option(None, "--questions", help="File with one question per line (JSON lines out)."),
-    history: Optional[Path] = typer.Option(None, "--history", help="Earlier turns: JSON list or one question per line."),
+    history: Optional[str] = typer.Option(
+        None, "--history", help="Earlier turns, oldest first: a file or inline JSON list of questions and/or "
+        '{"role": "user"|"assistant", "content": ...} turns, or a text file with one question per line.'),
     mode: Optional[str] = typer.Option(None, "--mode", help="extractive (default) or llm (needs YOTASSIST_LLM_BASE_URL)."),
 ) -> None:
     """Answer a question from the indexed reports; every quote is checked against its source lines."""
