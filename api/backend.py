@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator
 
 from api.schemas import (
     CellOut,
@@ -212,6 +212,17 @@ class Backend:
             first = next(events, None)
         return first, _translated(events)
 
+    async def ask_astream(self, question: str, history: list[dict[str, str]], mode: str | None = None
+                          ) -> tuple[tuple[str, Any] | None, AsyncIterator[tuple[str, Any]]]:
+        """``ask_stream`` on the answer chain's ``astream`` (no thread held per open stream; a
+        client that goes away cancels the chain, and with it a model's reply)."""
+        assistant = self._assistant()
+        self._check_mode(mode)
+        events = assistant.aask_stream(question, history or None, mode=mode).__aiter__()
+        with assistant_errors():
+            first = await anext(events, None)
+        return first, _atranslated(events)
+
     def draft(self, standard: str, kind: str, service: str | None, notes: str | None,
               kq: list[KQCount] | None, mode: str | None = None, framework: str | None = None) -> Any:
         assistant = self._assistant()
@@ -224,6 +235,12 @@ class Backend:
 def _translated(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
     with assistant_errors():
         yield from events
+
+
+async def _atranslated(events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[tuple[str, Any]]:
+    with assistant_errors():
+        async for event in events:
+            yield event
 
 
 # --------------------------------------------------------------------------------------------
