@@ -201,21 +201,12 @@ class Backend:
         with assistant_errors():
             return assistant.ask(question, history=history or None, mode=mode)
 
-    def ask_stream(self, question: str, history: list[dict[str, str]],
-                   mode: str | None = None) -> tuple[tuple[str, Any] | None, Iterator[tuple[str, Any]]]:
-        """Start an answer stream: (first event, the rest). Starting runs the checks and the
-        routing, so bad input is refused (422) before any event is sent."""
-        assistant = self._assistant()
-        self._check_mode(mode)
-        events = iter(assistant.ask_stream(question, history or None, mode=mode))
-        with assistant_errors():
-            first = next(events, None)
-        return first, _translated(events)
-
     async def ask_astream(self, question: str, history: list[dict[str, str]], mode: str | None = None
                           ) -> tuple[tuple[str, Any] | None, AsyncIterator[tuple[str, Any]]]:
-        """``ask_stream`` on the answer chain's ``astream`` (no thread held per open stream; a
-        client that goes away cancels the chain, and with it a model's reply)."""
+        """Start an answer stream on the answer chain's ``astream``: (first event, the rest).
+        Starting runs the checks and the routing, so bad input is refused (422) before any
+        event is sent. No thread is held per open stream, and a client that goes away cancels
+        the chain (and with it a model's reply)."""
         assistant = self._assistant()
         self._check_mode(mode)
         events = assistant.aask_stream(question, history or None, mode=mode).__aiter__()
@@ -230,11 +221,6 @@ class Backend:
         with assistant_errors():
             return assistant.draft(standard, kind, service=service or None, notes=notes or None,
                                    kq=kq_spec(standard, kq) if kq else None, mode=mode, framework=framework)
-
-
-def _translated(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
-    with assistant_errors():
-        yield from events
 
 
 async def _atranslated(events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[tuple[str, Any]]:

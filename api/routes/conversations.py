@@ -1,7 +1,7 @@
 """Stored conversations: create, list, rename, delete, export; ask inside one; feedback; drafts.
 
 The ask routes are thin wrappers: the history comes from the store and goes to the same
-``Backend.ask`` / ``Backend.ask_stream`` as ``/api/ask``; the finished answer is stored as a turn.
+``Backend.ask`` / ``Backend.ask_astream`` as ``/api/ask``; the finished answer is stored as a turn.
 A stream the client stops (closes) stores nothing.
 """
 
