@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator
 
 from api.schemas import (
     CellOut,
@@ -201,16 +201,18 @@ class Backend:
         with assistant_errors():
             return assistant.ask(question, history=history or None, mode=mode)
 
-    def ask_stream(self, question: str, history: list[dict[str, str]],
-                   mode: str | None = None) -> tuple[tuple[str, Any] | None, Iterator[tuple[str, Any]]]:
-        """Start an answer stream: (first event, the rest). Starting runs the checks and the
-        routing, so bad input is refused (422) before any event is sent."""
+    async def ask_astream(self, question: str, history: list[dict[str, str]], mode: str | None = None
+                          ) -> tuple[tuple[str, Any] | None, AsyncIterator[tuple[str, Any]]]:
+        """Start an answer stream on the answer chain's ``astream``: (first event, the rest).
+        Starting runs the checks and the routing, so bad input is refused (422) before any
+        event is sent. No thread is held per open stream, and a client that goes away cancels
+        the chain (and with it a model's reply)."""
         assistant = self._assistant()
         self._check_mode(mode)
-        events = iter(assistant.ask_stream(question, history or None, mode=mode))
+        events = assistant.aask_stream(question, history or None, mode=mode).__aiter__()
         with assistant_errors():
-            first = next(events, None)
-        return first, _translated(events)
+            first = await anext(events, None)
+        return first, _atranslated(events)
 
     def draft(self, standard: str, kind: str, service: str | None, notes: str | None,
               kq: list[KQCount] | None, mode: str | None = None, framework: str | None = None) -> Any:
@@ -221,9 +223,10 @@ class Backend:
                                    kq=kq_spec(standard, kq) if kq else None, mode=mode, framework=framework)
 
 
-def _translated(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+async def _atranslated(events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[tuple[str, Any]]:
     with assistant_errors():
-        yield from events
+        async for event in events:
+            yield event
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,8 +3,12 @@
 Why this shape: the model only rewrites retrieved evidence into prose. It sees the passages as
 numbered, delimited *data* (``<source n=...>...</source>``) with a system prompt that says so,
 and whatever it writes goes through the same citation gate as the extractive composer, so a
-fabricated marker or an unsupported sentence never reaches the reader. Imported only when the
-LLM path is used (langchain is heavy).
+fabricated marker or an unsupported sentence never reaches the reader.
+
+For answers, ``LLMProvider.chat`` is the chat model that takes the extractive model's place in
+the answer chain (``answer_chain(index, llm=provider.chat)``, see ``assistant.chain``); the
+prompt is ``build_messages``. Drafting sends its own messages through ``stream_messages``.
+Imported only when the LLM path is used (langchain-openai is heavy).
 """
 
 from __future__ import annotations
@@ -60,10 +64,6 @@ class LLMProvider:
             base_url=settings.base_url, api_key=settings.api_key or "not-needed", model=settings.model,
             temperature=settings.temperature, timeout=settings.timeout_s, max_retries=0, streaming=True,
         )
-
-    def stream(self, question: str, passages: Sequence[Passage], prompts_dir=None) -> Iterator[str]:
-        """Yield text tokens as the model writes them."""
-        return self.stream_messages(build_messages(question, passages, prompts_dir))
 
     def stream_messages(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]:
         """Yield text tokens for ready-made (role, content) messages (drafting builds its own)."""

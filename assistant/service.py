@@ -1,17 +1,22 @@
 """The facade the CLI and the API call: ``Assistant(index, settings)``.
 
-``ask`` routes a question (with the conversation so far), composes an answer (extractive by
-default, the LLM when configured and asked for), and passes it through the citation gate;
-``ask_stream`` yields the same as events; ``draft`` writes strengths / improvements / findings
+``ask`` runs the answer chain (``assistant.chain``: route the question with the conversation so
+far, retrieve, select evidence, compose -- extractive by default, the LLM when configured and
+asked for -- and the citation gate); ``ask_stream`` yields the same as events; ``draft`` writes strengths / improvements / findings
 for a standard. Bad input raises ``ValueError`` with a message fit to show a user.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Literal, Sequence
+import threading
+from typing import Any, AsyncIterator, Iterator, Literal, Sequence
 
 from assistant import compose_extractive as cx
+from assistant.chain import answer_chain, to_answer
+from assistant.chain.kinds import compose_route
+from assistant.chain.state import history_turns as _history_turns
+from assistant.chain.understand import checked_question
 from assistant.citations import CitationGate, Passage
 from assistant.draft_left_out import LeftOutLog
 from assistant.drafting import draft_bullets, draft_findings
@@ -25,26 +30,6 @@ KINDS = ("strengths", "improvements", "findings")
 _STANDARD = re.compile(r"^[1-4]\.[1-4]$")
 
 
-def _history_turns(history: Sequence[Any] | None) -> list[tuple[str, str]]:
-    """Earlier turns as (role, text): strings are user questions; {"role","content"} messages,
-    {"question"|"q", "answer"|"a"} pairs and Answers keep the assistant's answers too (the router reads
-    which service an answer was about)."""
-    out: list[tuple[str, str]] = []
-    for h in history or []:
-        if isinstance(h, str):
-            out.append(("user", h))
-        elif isinstance(h, Answer):
-            out += [("user", h.question), ("assistant", h.answer)]
-        elif isinstance(h, dict):
-            if h.get("content"):
-                out.append((str(h.get("role", "user")), str(h["content"])))
-            elif h.get("question") or h.get("q"):  # {"question"|"q", "answer"?}: question-set turns
-                out.append(("user", str(h.get("question") or h.get("q"))))
-                if h.get("answer") or h.get("a"):
-                    out.append(("assistant", str(h.get("answer") or h.get("a"))))
-    return out
-
-
 class Assistant:
     def __init__(self, index: Any, settings: Settings | None = None, mode: Mode | None = None) -> None:
         self.index = index
@@ -52,6 +37,8 @@ class Assistant:
         self.lib = Library(index)
         self.mode: Mode = mode or ("llm" if self.settings.llm.base_url else "extractive")
         self._llm = None
+        self._chains: dict[str, Any] = {}
+        self._chains_lock = threading.Lock()
 
     # ----- helpers ---------------------------------------------------------------------------
     def warm(self) -> None:
@@ -65,12 +52,7 @@ class Assistant:
             pass
 
     def _check_question(self, question: str) -> str:
-        q = (question or "").strip()
-        if not q:
-            raise ValueError("the question is empty")
-        if len(q) > self.settings.max_question_chars:
-            raise ValueError(f"the question is too long ({len(q)} characters; limit {self.settings.max_question_chars})")
-        return q
+        return checked_question(question, self.settings.max_question_chars)
 
     def _gate(self, passages: Sequence[Passage], trusted: Sequence[str] = ()) -> CitationGate:
         return CitationGate(passages, self.lib.lines_of, trusted=trusted, page_of=self.lib.page_of)
@@ -80,106 +62,53 @@ class Assistant:
                      embedder=getattr(self.index, "embedder", None), settings=self.settings)
 
     def _compose(self, r: Route) -> cx.Draft:
-        if r.unknown_places and r.kind != "methodology":
-            # "What rating did the Leeds YOT get?" with no Leeds report: say so, never answer from others.
-            out = cx.Draft()
-            out.say(cx.phrase("unknown_place", place=" or ".join(r.unknown_places)), trusted=True)
-            return out
-        if r.kind == "drafting":
-            return self._compose_drafting(r)
-        if r.kind == "methodology":
-            return cx.methodology(r, self.lib, self.index)
-        if r.kind == "numeric":
-            return cx.numeric(r, self.lib, self.index)
-        if r.kind == "comparative":
-            return cx.comparative(r, self.lib, self.index)
-        if r.kind == "whatif":
-            from assistant.compose_whatif import whatif
-
-            return whatif(r, self.lib, self.index)
-        return cx.lookup(r, self.lib, self.index)
-
-    def _compose_drafting(self, r: Route) -> cx.Draft:
-        """'Draft the strengths and areas for improvement for 2.2 Planning' typed as a question:
-        the drafting composers, one headed block per kind asked for."""
-        if not r.standards:
-            return cx.lookup(r, self.lib, self.index)
-        # A follow-up ("and for St Helens?") keeps the kinds asked for in the resolved text.
-        q = (r.question + (" " + r.text if r.follow_up else "")).lower()
-        kinds = [k for k, cue in (("strengths", r"strength"), ("improvements", r"improvement|weakness|afi"),
-                                  ("findings", r"finding")) if re.search(cue, q)] or ["strengths"]
-        service = r.services[0] if r.services else None
-        sid = r.standards[0]
-        out = cx.Draft()
-        heads = {"strengths": "Strengths", "improvements": "Areas for improvement", "findings": "Findings"}
-        for kind in kinds:
-            if kind == "findings":
-                work, _ = draft_findings(self.lib, sid, service)
-            else:
-                work, _ = draft_bullets(self.lib, sid, kind, service)
-            title = f"**{sid} {heads[kind]}**" + (f" ({service})" if service else "")
-            out.say(title, trusted=True)
-            mapping = {p.n: out.cite(p) for p in work.passages}
-            for line in work.lines:
-                out.say(re.sub(r"\[(\d+)\]", lambda m: mapping.get(int(m.group(1)), ""), line))
-            out.trusted.extend(work.trusted)
-            out.say("")
-        return out
+        """The extractive answer for a routed question (the chain's select-evidence step)."""
+        return compose_route(r, self.lib, self.index)
 
     # ----- ask -------------------------------------------------------------------------------
+    def chain(self, mode: Mode | None = None) -> Any:
+        """The answer chain for ``mode`` (built once): extractive, or with the configured LLM
+        (``LLMProvider``'s ``ChatOpenAI``) writing lookups and comparisons."""
+        mode = mode or self.mode
+        with self._chains_lock:
+            if mode not in self._chains:
+                llm = endpoint = None
+                if mode == "llm":
+                    provider = self._provider()
+                    llm, endpoint = provider.chat, provider.settings.base_url
+                self._chains[mode] = answer_chain(self.index, llm=llm, lib=self.lib, settings=self.settings,
+                                                  endpoint=endpoint)
+            return self._chains[mode]
+
+    @staticmethod
+    def _inputs(question: str, history: Sequence[Any] | None) -> dict[str, Any]:
+        return {"question": question, "history": list(history or [])}
+
     def ask(self, question: str, history: Sequence[Any] | None = None, mode: Mode | None = None) -> Answer:
-        answer = None
-        for kind, value in self.ask_stream(question, history, mode):
-            if kind == "done":
-                answer = value
-        assert answer is not None
-        return answer
+        return to_answer(self.chain(mode).invoke(self._inputs(question, history)))
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None,
                    mode: Mode | None = None) -> Iterator[tuple[str, Any]]:
         """Events: ("route", kind), ("token", text)..., ("citations", [Citation]), ("done", Answer)."""
-        q = self._check_question(question)
-        self.lib.refresh(force=True)
-        r = self.route(q, history)
-        yield ("route", r.kind)
-        mode = mode or self.mode
-        if mode == "llm" and r.kind in ("lookup", "comparative"):
-            yield from self._llm_stream(q, r)
-            return
-        work = self._compose(r)
-        gate = self._gate(work.passages, work.trusted)
-        verified = gate.verify(work.text)
-        for line in verified.text.splitlines(keepends=True):
-            yield ("token", line)
-        ans = Answer(question=q, answer=verified.text, citations=verified.citations, mode="extractive",
-                     unsupported=verified.unsupported, kind=r.kind)
+        total: Any = None
+        for piece in self.chain(mode).stream(self._inputs(question, history)):
+            yield from _events(piece)
+            total = piece if total is None else total + piece
+        ans = to_answer(total or {})
         yield ("citations", ans.citations)
         yield ("done", ans)
 
-    def _llm_passages(self, r: Route, k: int = 6) -> list[Passage]:
-        """Retrieved chunks as numbered passages (text cut from Report.lines); one or two per
-        service for comparative questions."""
-        query = r.expanded or r.text
-        if r.kind == "comparative":
-            hits = []
-            compared = cx.compared_services(r, r.services if len(r.services) > 1 else self.lib.services(),
-                                            self.index, query)
-            for svc in compared.services:
-                hits += cx._search(self.index, query, 2, service=svc)
-        elif r.services:
-            hits = cx._search(self.index, query, k, service=r.services[0])
-        else:
-            hits = cx._search(self.index, query, k)
-        passages: list[Passage] = []
-        for h in hits:
-            rep = self.lib.get(h.source)
-            text = rep.text_of(h.line_start, h.line_end) if rep is not None else h.text
-            passages.append(Passage(
-                n=len(passages) + 1, source=h.source, service=h.service, section=h.section, title=h.title,
-                line_start=h.line_start, line_end=h.line_end, page=h.page, text=text,
-                context=context_of(rep, h.section, h.title) if rep is not None else "",
-            ))
-        return passages
+    async def aask_stream(self, question: str, history: Sequence[Any] | None = None,
+                          mode: Mode | None = None) -> AsyncIterator[tuple[str, Any]]:
+        """``ask_stream`` on the chain's ``astream`` (the API's event stream)."""
+        total: Any = None
+        async for piece in self.chain(mode).astream(self._inputs(question, history)):
+            for event in _events(piece):
+                yield event
+            total = piece if total is None else total + piece
+        ans = to_answer(total or {})
+        yield ("citations", ans.citations)
+        yield ("done", ans)
 
     def _provider(self):
         if self._llm is None:
@@ -187,43 +116,6 @@ class Assistant:
 
             self._llm = LLMProvider(self.settings.llm)
         return self._llm
-
-    def _llm_stream(self, q: str, r: Route) -> Iterator[tuple[str, Any]]:
-        from assistant.llm import LLMError
-
-        passages = self._llm_passages(r)
-        gate = self._gate(passages)
-        parts: list[str] = []
-        try:
-            provider = self._provider()
-            for token in provider.stream(r.text if r.follow_up else q, passages, self.settings.prompts_dir):
-                out = gate.feed(token)
-                if out:
-                    parts.append(out)
-                    yield ("token", out)
-        except LLMError:
-            raise
-        tail = gate.finish()
-        if tail.text:
-            parts.append(tail.text)
-            yield ("token", tail.text)
-        text = "".join(parts).strip()
-        if not text:
-            # Nothing the model wrote could be verified: show the extractive answer instead,
-            # and keep the model's sentences in ``unsupported`` so the reader sees what was held back.
-            work = self._compose(r)
-            verified = self._gate(work.passages, work.trusted).verify(work.text)
-            for line in verified.text.splitlines(keepends=True):
-                yield ("token", line)
-            ans = Answer(question=q, answer=verified.text, citations=verified.citations, mode="extractive",
-                         unsupported=tail.unsupported + verified.unsupported, kind=r.kind)
-            yield ("citations", ans.citations)
-            yield ("done", ans)
-            return
-        ans = Answer(question=q, answer=text, citations=tail.citations, mode="llm",
-                     unsupported=tail.unsupported, kind=r.kind)
-        yield ("citations", ans.citations)
-        yield ("done", ans)
 
     # ----- draft -----------------------------------------------------------------------------
     def draft(self, standard: str, kind: str, service: str | None = None, notes: str | None = None,
@@ -288,3 +180,11 @@ class Assistant:
 
             return llm_draft(self, ext, work, notes=notes)
         return ext
+
+
+def _events(piece: Any) -> Iterator[tuple[str, Any]]:
+    """The events one streamed piece of the chain's output stands for."""
+    if "kind" in piece:
+        yield ("route", piece["kind"])
+    if piece.get("answer"):
+        yield ("token", piece["answer"])

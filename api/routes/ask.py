@@ -8,7 +8,6 @@ from typing import Any, AsyncIterator
 
 from fastapi import APIRouter, Depends
 from sse_starlette.sse import EventSourceResponse
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from api.backend import Backend, InputRejected, UpstreamFailed
 from api.routes.common import checked_question, errors, get_backend
@@ -52,8 +51,9 @@ def ask(body: AskIn, backend: Backend = Depends(get_backend)) -> Any:
 async def ask_stream(body: AskIn, backend: Backend = Depends(get_backend)) -> EventSourceResponse:
     question, history = _checked(body, backend)
 
-    # Starting the stream runs the checks and routing: bad input is a 422 before any event.
-    first, rest = await run_in_threadpool(backend.ask_stream, question, history, body.mode)
+    # The answer chain's astream; starting it runs the checks and routing, so bad input is a
+    # 422 before any event.
+    first, rest = await backend.ask_astream(question, history, body.mode)
 
     def encode(kind: str, payload: Any) -> dict[str, str] | None:
         if kind == "token":
@@ -70,7 +70,7 @@ async def ask_stream(body: AskIn, backend: Backend = Depends(get_backend)) -> Ev
         try:
             if first is not None and (event := encode(*first)):
                 yield event
-            async for kind, payload in iterate_in_threadpool(rest):
+            async for kind, payload in rest:
                 if event := encode(kind, payload):
                     yield event
         except Exception as exc:  # the stream has started: report the failure as an event

@@ -1,7 +1,7 @@
 """Stored conversations: create, list, rename, delete, export; ask inside one; feedback; drafts.
 
 The ask routes are thin wrappers: the history comes from the store and goes to the same
-``Backend.ask`` / ``Backend.ask_stream`` as ``/api/ask``; the finished answer is stored as a turn.
+``Backend.ask`` / ``Backend.ask_astream`` as ``/api/ask``; the finished answer is stored as a turn.
 A stream the client stops (closes) stores nothing.
 """
 
@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.concurrency import run_in_threadpool
 
 from api.backend import Backend, InputRejected, UpstreamFailed
 from api.conversations.db import settings_hash
@@ -152,7 +152,7 @@ async def ask_stream_in_conversation(conv_id: str, body: ConvAskIn, backend: Bac
     question = _question(body, backend)
     history = await run_in_threadpool(_found, store.history, conv_id, backend.settings.history_turns)
     start = time.perf_counter()
-    first, rest = await run_in_threadpool(backend.ask_stream, question, history, body.mode)
+    first, rest = await backend.ask_astream(question, history, body.mode)  # the answer chain's astream
 
     def encode(kind: str, payload: Any) -> dict[str, str] | None:
         if kind in ("token", "route"):
@@ -168,7 +168,7 @@ async def ask_stream_in_conversation(conv_id: str, body: ConvAskIn, backend: Bac
         answer = None
         try:
             pending = [first] if first is not None else []
-            async for kind, payload in _chain(pending, iterate_in_threadpool(rest)):
+            async for kind, payload in _chain(pending, rest):
                 if kind == "token" and first_token_ms is None:
                     first_token_ms = round((time.perf_counter() - start) * 1000, 1)
                 if kind == "done":
