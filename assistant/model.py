@@ -25,7 +25,10 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     mode: Literal["extractive", "llm"] = "extractive"
     unsupported: list[str] = Field(default_factory=list)
-    kind: str | None = None  # lookup / comparative / numeric / methodology / drafting
+    kind: str | None = None  # lookup / comparative / numeric / methodology / drafting / whatif
+    # What it was made with, to reproduce it: Settings.fingerprint() and Index.generation_tag().
+    settings_hash: str | None = None
+    index_generation: str | None = None
 
 
 LeftOutReason = Literal["opposite_polarity", "neutral", "off_standard", "share", "near_duplicate", "dangling", "unsupported"]
@@ -64,6 +67,8 @@ class Draft(BaseModel):
     # Findings for a new inspection: how comparable inspections put the same findings (cited lines).
     comparable: list[str] = Field(default_factory=list)
     framework: str | None = None  # set for a new inspection (a service not in the index)
+    settings_hash: str | None = None  # Settings.fingerprint() when it was made
+    index_generation: str | None = None  # Index.generation_tag() when it was made
     left_out: list[LeftOut] = Field(default_factory=list, description=(
         "What the draft considered and did not use, and why (at most a dozen, the likeliest first): "
         "comparable inspections' bullets dropped as the opposite polarity or another standard's, "

@@ -84,8 +84,15 @@ class Assistant:
     def _inputs(question: str, history: Sequence[Any] | None) -> dict[str, Any]:
         return {"question": question, "history": list(history or [])}
 
+    def _stamped(self, made: Any) -> Any:
+        """Record the settings hash and index generation an Answer or Draft was made with."""
+        made.settings_hash = self.settings.fingerprint()
+        tag = getattr(self.index, "generation_tag", None)
+        made.index_generation = tag() if callable(tag) else None
+        return made
+
     def ask(self, question: str, history: Sequence[Any] | None = None, mode: Mode | None = None) -> Answer:
-        return to_answer(self.chain(mode).invoke(self._inputs(question, history)))
+        return self._stamped(to_answer(self.chain(mode).invoke(self._inputs(question, history))))
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None,
                    mode: Mode | None = None) -> Iterator[tuple[str, Any]]:
@@ -94,7 +101,7 @@ class Assistant:
         for piece in self.chain(mode).stream(self._inputs(question, history)):
             yield from _events(piece)
             total = piece if total is None else total + piece
-        ans = to_answer(total or {})
+        ans = self._stamped(to_answer(total or {}))
         yield ("citations", ans.citations)
         yield ("done", ans)
 
@@ -106,7 +113,7 @@ class Assistant:
             for event in _events(piece):
                 yield event
             total = piece if total is None else total + piece
-        ans = to_answer(total or {})
+        ans = self._stamped(to_answer(total or {}))
         yield ("citations", ans.citations)
         yield ("done", ans)
 
@@ -122,6 +129,10 @@ class Assistant:
               kq: str | None = None, mode: Mode | None = None, framework: str | None = None) -> Draft:
         """Extractive draft; in LLM mode the model rewrites its evidence (``assistant.draft_llm``).
         With ``framework`` the draft is for a new inspection (``assistant.draft_service``)."""
+        return self._stamped(self._draft(standard, kind, service, notes, kq, mode, framework))
+
+    def _draft(self, standard: str, kind: str, service: str | None, notes: str | None,
+               kq: str | None, mode: Mode | None, framework: str | None) -> Draft:
         mode = mode or self.mode
         if mode == "llm" and not self.settings.llm.base_url:
             raise ValueError("LLM mode needs an LLM endpoint (set YOTASSIST_LLM_BASE_URL)")

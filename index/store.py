@@ -217,6 +217,11 @@ class Index:
     def _generation(self) -> Any:
         return self.records.generation()
 
+    def generation_tag(self) -> str:
+        """A short tag of the index's current generation (changes with every ingest or removal),
+        stamped on answers and drafts so a result can be traced to the index state it came from."""
+        return hashlib.sha256(repr(self._generation()).encode("utf-8")).hexdigest()[:12]
+
     # --- ingest -------------------------------------------------------------------------------
     @staticmethod
     def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[IngestResult]]:
