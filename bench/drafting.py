@@ -300,6 +300,12 @@ def render(runs: list[dict[str, Any]]) -> str:
         "share_polarity = no strengths bullet states a share below 65%, no improvement bullet one of 80% or more",
         "on_standard = at least 90% of a list's citations from the requested standard's sections",
         "no_dangling = no bullet opens on a pronoun or connective"]) + "."]
+    lines += ["", "A findings paragraph may spend one sentence on another inspection, framed as a comparison "
+              "(assistant/draft_compare.py), only for an inspection of the same framework and the same band for the "
+              "standard whose finding is about the same key question, points the same way, names no rating and "
+              "states no share from another band. Among the corpus's four rated reports such a pair is rare, so the "
+              "count above may be small or nil; tests/test_drafting_new.py drafts one (St Helens 2023, Outstanding "
+              "2.2 figures)."]
     last = runs[-1]
     if last.get("classifiers"):
         c = last["classifiers"]
