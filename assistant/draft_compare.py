@@ -12,7 +12,9 @@ most one sentence, framed as a comparison by the phrase template ``draft_compari
 - its sentence is about the same key question as the finding it sits beside (embedding cosine
   at least ``MIN_COSINE``, ``MIN_COSINE_FIGURES`` beside a passage written from figures);
 - it points the same way (the finding and its sentence have the same polarity by the cue lexicon
-  or, where the lexicon abstains, the learnt classifier).
+  or, where the lexicon abstains, the learnt classifier), and a share of cases it states falls in
+  the same rating band as the finding's;
+- it names no rating and turns on no contrast ("..., but ...": it would point both ways).
 
 The other service's figures stay inside the attributed clause after the colon; the sentence is
 cited to the line that prints it and passes the citation gate like any borrowed sentence.
@@ -74,6 +76,7 @@ def polarity(lib: Library, texts: Sequence[str]) -> list[int]:
 
 
 # "this area of work": points at a sentence the comparison does not carry
+_CONTRAST = re.compile(r",? but\b|\bhowever\b|\balthough\b|\bwhile\b|\bdespite\b", re.I)
 _REFERS_BACK = re.compile(r"\b(?:this|that|these|those) (?:area|aspect|element|part|work|standard)s?\b", re.I)
 
 
@@ -90,20 +93,51 @@ def _finding(text: str) -> str:
     return text[0].lower() + text[1:]
 
 
+def _band(fraction: float) -> str:
+    """The rating band a share of cases falls in (the 2021 and 2018 frameworks share the bands)."""
+    from assistant.rating_rules import get_rules
+
+    for lo, rating in sorted(get_rules("2021").bands, reverse=True):
+        if fraction * 100 >= float(lo) - 1e-9:
+            return rating
+    return "Inadequate"
+
+
+def _unusable(text: str) -> bool:
+    """A sentence that cannot stand as "the same" finding: it names a rating (the other report's,
+    not this one's), turns on a contrast (points both ways), or points back ("this area of work")."""
+    from assistant.citations import RATING_WORDS
+
+    return (any(w in text[1:] for w in RATING_WORDS) or bool(_CONTRAST.search(text))
+            or bool(_REFERS_BACK.search(text)))
+
+
 def choose(lib: Library, anchors: Sequence[str], anchor_polarity: Sequence[int],
-           cands: Sequence[tuple[Sentence, Report]], min_cosine: float = MIN_COSINE) -> tuple[int, Sentence, Report] | None:
-    """The best (anchor, sentence) pair meeting the conditions above, or None."""
+           cands: Sequence[tuple[Sentence, Report]], min_cosine: float = MIN_COSINE,
+           anchor_share: Sequence[float | None] = ()) -> tuple[int, Sentence, Report] | None:
+    """The best (anchor, sentence) pair meeting the conditions above, or None. Where both the
+    anchor and the sentence state a share of cases, the shares fall in the same rating band
+    (67% is not "the same" as 92%)."""
     if not anchors or not cands:
         return None
     import numpy as np
 
+    from assistant.tone import share
+
+    cands = [c for c in cands if not _unusable(c[0].text)]
+    if not cands:
+        return None
     texts = [s.text for s, _ in cands]
+    shares = [share(t) for t in texts]
+    a_share = list(anchor_share) + [None] * (len(anchors) - len(anchor_share))
     sims = vectors(lib, texts) @ vectors(lib, anchors).T  # cands x anchors
     pols = polarity(lib, texts)
     best: tuple[float, int, int] | None = None
     home = sims.argmax(axis=1)  # the key question each sentence is most about
     for i, j in zip(*np.nonzero(sims >= min_cosine)):
-        if home[i] != j or anchor_polarity[j] == 0 or pols[i] != anchor_polarity[j] or _REFERS_BACK.search(texts[i]):
+        if home[i] != j or anchor_polarity[j] == 0 or pols[i] != anchor_polarity[j]:
+            continue
+        if shares[i] is not None and a_share[j] is not None and _band(shares[i]) != _band(a_share[j]):
             continue
         if best is None or sims[i, j] > best[0]:
             best = (float(sims[i, j]), int(j), int(i))
@@ -114,9 +148,10 @@ def choose(lib: Library, anchors: Sequence[str], anchor_polarity: Sequence[int],
 
 
 def comparison(work, lib: Library, anchors: Sequence[str], anchor_polarity: Sequence[int],
-               cands: Sequence[tuple[Sentence, Report]], min_cosine: float = MIN_COSINE) -> Comparison | None:
+               cands: Sequence[tuple[Sentence, Report]], min_cosine: float = MIN_COSINE,
+               anchor_share: Sequence[float | None] = ()) -> Comparison | None:
     """The comparison sentence, cited through ``work`` (a compose ``Draft``), or None."""
-    got = choose(lib, anchors, anchor_polarity, cands, min_cosine)
+    got = choose(lib, anchors, anchor_polarity, cands, min_cosine, anchor_share)
     if got is None:
         return None
     j, s, r = got

@@ -229,7 +229,7 @@ def _comparison(w: Work, lib: Library, ff: FigureFindings | None, framework: str
     same = {r.source for r in same_band}
     pol = [1 if p.percent >= floor else -1 for p in ff.passages]
     return comparison(w, lib, [p.text for p in ff.passages], pol, [c for c in cands if c[1].source in same],
-                      MIN_COSINE_FIGURES)
+                      MIN_COSINE_FIGURES, [p.percent / 100 for p in ff.passages])
 
 
 def draft_findings_new(lib: Library, sid: str, service: str | None, framework: str, kq: str | None,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from assistant.compose_extractive import Draft as Work
 from assistant.evidence import Sentence, sentences_from_lines
 from assistant.library import Library, standard_rating_fact
-from assistant.tone import dangling
+from assistant.tone import dangling, share
 from ingest.injection import usable_lines
 from ingest.model import Report
 
@@ -135,7 +135,8 @@ def own_findings(lib: Library, sid: str, target: Report, notes: list[str], mark:
     own = [(s, g) for g in groups for s in g.sentences]
     if own:
         cands = [(s, r) for r in comparable_same_band(lib, target, sid) for s in _section_sentences(lib, r, sid)]
-        c = comparison(w, lib, [s.text for s, _ in own], polarity(lib, [s.text for s, _ in own]), cands)
+        texts = [s.text for s, _ in own]
+        c = comparison(w, lib, texts, polarity(lib, texts), cands, anchor_share=[share(t) for t in texts])
         if c is not None:
             own[c.anchor][1].comparison = c.text
     for g in groups:

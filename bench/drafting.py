@@ -14,7 +14,8 @@ Checks, per draft:
 - figures: every key question's figure is stated in the findings paragraph;
 - notes: both notes appear in the findings; the positive one in strengths, the negative one in
   areas for improvement;
-- comparison only: a findings sentence naming another service is framed as a comparison;
+- comparison only: a findings sentence naming another service is framed as a comparison (how many
+  paragraphs carry such a sentence is counted beside the checks, so the rule is not met vacuously);
 - polarity: no strengths bullet is a published improvement bullet of any report (and vice versa);
 - on standard: at least 90% of each list's citations come from the requested standard's sections;
 - no dangling pronoun: no bullet opens on a pronoun or connective pointing at a dropped sentence.
@@ -163,6 +164,7 @@ def run(corpus: Path, label: str) -> dict[str, Any]:
     published_bullets = opposite_lists(reports.values())
     all_services = {r.service for r in reports.values() if r.service}
     totals = {c: [0, 0] for c in CHECKS}
+    compared = [0, 0]  # findings paragraphs with a sentence framed as a comparison, of all
     rows: list[dict[str, Any]] = []
     sims: list[dict[str, Any]] = []
     failures: list[str] = []
@@ -210,6 +212,12 @@ def run(corpus: Path, label: str) -> dict[str, Any]:
             bad = [s for s in split_sentences(strip_markers(para)) if any(o in s for o in others)
                    and not re.search(r"\bcomparable inspections?\b|\bother inspections?\b|\bas in\b", s, re.I)]
             tick("comparison_only", not bad, f"{len(bad)} sentences: {bad[:1]}")
+            framed = [s for s in split_sentences(strip_markers(para)) if any(o in s for o in others)
+                      and re.search(r"\bcomparable inspections?\b", s, re.I)]
+            compared[0] += int(bool(framed))
+            compared[1] += 1
+            if framed:
+                row["comparison"] = framed[0][:200]
             for kind in ("strengths", "improvements"):
                 d = drafts[kind]
                 opposite = published_bullets["improvements" if kind == "strengths" else "strengths"]
@@ -242,7 +250,7 @@ def run(corpus: Path, label: str) -> dict[str, Any]:
     for s in sims:
         s.pop("text"), s.pop("real")
     out: dict[str, Any] = {"label": label, "seconds": round(time.time() - t0, 1), "totals": totals,
-                           "rows": rows, "similarity": sims, "failures": failures,
+                           "rows": rows, "similarity": sims, "failures": failures, "compared": compared,
                            "load": os.getloadavg()}
     try:
         from assistant import classifiers  # noqa: F401
@@ -279,6 +287,8 @@ def render(runs: list[dict[str, Any]]) -> str:
             xs = [s[key] for s in r["similarity"] if key in s]
             cells.append(f"{sum(xs) / len(xs):.3f} (n={len(xs)})" if xs else "-")
         lines.append(f"| mean {key} of findings to the real section | " + " | ".join(cells) + " |")
+    lines.append("| findings paragraphs with a comparison sentence (not a check) | " + " | ".join(
+        f"{r['compared'][0]}/{r['compared'][1]}" if r.get("compared") else "-" for r in runs) + " |")
     lines.append("| duration / load average | " + " | ".join(
         f"{r['seconds']} s / {r['load'][0]:.1f}" for r in runs) + " |")
     lines += ["", "Checks: " + "; ".join([
@@ -290,6 +300,12 @@ def render(runs: list[dict[str, Any]]) -> str:
         "share_polarity = no strengths bullet states a share below 65%, no improvement bullet one of 80% or more",
         "on_standard = at least 90% of a list's citations from the requested standard's sections",
         "no_dangling = no bullet opens on a pronoun or connective"]) + "."]
+    lines += ["", "A findings paragraph may spend one sentence on another inspection, framed as a comparison "
+              "(assistant/draft_compare.py), only for an inspection of the same framework and the same band for the "
+              "standard whose finding is about the same key question, points the same way, names no rating and "
+              "states no share from another band. Among the corpus's four rated reports such a pair is rare, so the "
+              "count above may be small or nil; tests/test_drafting_new.py drafts one (St Helens 2023, Outstanding "
+              "2.2 figures)."]
     last = runs[-1]
     if last.get("classifiers"):
         c = last["classifiers"]
@@ -305,6 +321,12 @@ def render(runs: list[dict[str, Any]]) -> str:
                   "the lists depend on); standard: which standard's section a sentence comes from."]
         lines += ["", "Per held-out report: " + "; ".join(
             f"{k}: polarity {v['polarity']:.2f}, standard {v['standard']:.2f}" for k, v in c["per_report"].items()) + "."]
+    framed = [(row["report"], row["standard"], row["comparison"]) for row in last["rows"] if row.get("comparison")]
+    if framed:
+        lines += ["", f"## Comparison sentences ({last['label']})", "",
+                  "The one sentence a findings paragraph may spend on another inspection (same standard, "
+                  "framework and band; same key question and polarity), as drafted:", ""]
+        lines += [f"- {rep} {sid}: {text}" for rep, sid, text in framed]
     lines += ["", f"## Failures ({last['label']})", ""]
     lines += [f"- {f}" for f in last["failures"][:60]] or ["- none"]
     if len(last["failures"]) > 60:

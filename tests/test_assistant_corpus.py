@@ -173,7 +173,11 @@ def test_draft_findings_with_kq_states_computed_rating_and_why(assistant):
     assert d.paragraph and "Requires improvement" in d.paragraph and "(4 of 7, 57.1%)" in d.paragraph
     assert "lowest key question" in d.paragraph and "(your figures)" not in d.paragraph
     assert d.paragraph.count("Our rating for planning is") == 1
-    assert not re.search(r"\[\d+\]", d.paragraph)  # the paragraph states this service's figures only
+    # the paragraph states this service's figures only; a cited sentence is the one comparison it may make
+    from assistant.text import split_sentences
+
+    cited = [x for x in split_sentences(d.paragraph) if re.search(r"\[\d+\]", x)]
+    assert len(cited) <= 1 and all(x.startswith("A comparable inspection found the same (") for x in cited), cited
     valid(assistant, d)
     assert d.citations and d.comparable  # comparable inspections are cited beside it
 
@@ -256,6 +260,13 @@ def test_cli_draft(index_dir, tmp_path):
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["computed_rating"] == "Requires improvement" and "(inspector's note)" in d["paragraph"]
+    assert "left_out" in d
+    # the human-readable draft says what it left out and why
+    p = run_cli("draft", "--standard", "2.2", "--kind", "strengths", "--service", "Newshire", "--framework", "2021",
+                "--kq", "2.2=5/8,4/7,8/9", index_dir=index_dir)
+    assert p.returncode == 0, p.stderr
+    assert "Left out, and why:" in p.stdout and re.search(r"\n    (Reads as|Belongs to|States|Says what|Opens on|"
+                                                          r"Neither|No cited)", p.stdout), p.stdout
     for args in (("--standard", "2.2", "--kind", "praise"), ("--standard", "2.2", "--kind", "findings", "--kq", "2.2=x"),
                  ("--standard", "2.2", "--kind", "findings", "--notes", str(tmp_path / "missing.txt"))):
         bad = run_cli("draft", *args, index_dir=index_dir)
