@@ -18,7 +18,7 @@ from assistant.library import Library, kq_fact, label, overall_fact, score_fact,
 from assistant.rating_arithmetic import band_above, band_range, overall_of, rate_standard
 from assistant.rating_format import fmt_num, fmt_points
 from assistant.rating_models import StandardResult
-from assistant.rating_rules import RATINGS, FrameworkRules, StandardRule, get_rules
+from assistant.rating_rules import FrameworkRules, StandardRule, get_rules
 from assistant.router import Route
 from assistant.rule_cite import RuleCiter
 from assistant.whatif_parse import Typed, parse
@@ -268,4 +268,4 @@ def whatif(route: Route, lib: Library, index: Any) -> cx.Draft:
     return cx.methodology(route, lib, index)
 
 
-__all__ = ["whatif", "RATINGS"]
+__all__ = ["whatif"]

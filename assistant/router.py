@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Sequence
 
-from assistant.text import STOPWORDS, tokens
+from assistant.text import tokens
 
 Kind = Literal["lookup", "comparative", "numeric", "methodology", "drafting", "whatif"]
 
