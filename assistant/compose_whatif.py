@@ -18,7 +18,7 @@ from assistant.library import Library, kq_fact, label, overall_fact, score_fact,
 from assistant.rating_arithmetic import band_above, band_range, overall_of, rate_standard
 from assistant.rating_format import fmt_num, fmt_points
 from assistant.rating_models import StandardResult
-from assistant.rating_rules import RATINGS, FrameworkRules, StandardRule, get_rules
+from assistant.rating_rules import FrameworkRules, StandardRule, get_rules
 from assistant.router import Route
 from assistant.rule_cite import RuleCiter
 from assistant.whatif_parse import Typed, parse
@@ -33,6 +33,12 @@ def _pct(x: float) -> str:
     if frac == 0 or abs(frac - 0.5) < 1e-9:
         return s
     return f"{s} ({int(round(x))}% rounded)"
+
+
+def possessive(name: str | None) -> str:
+    """"Wigan's", "St Helens'"."""
+    name = name or "the service"
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _rule_for(sid: str | None, rules: FrameworkRules) -> tuple[StandardRule, str]:
@@ -82,6 +88,10 @@ def _explain(d: cx.Draft, res: StandardResult, name: str, rules: FrameworkRules,
         parts.append(f"{fmt_points(b.pp_above_lower_boundary)} above the {fmt_num(lower)}% boundary")
     if parts:
         d.say(f"Margin: it is {' and '.join(parts)}.", trusted=True)
+    if nxt:
+        lift = _to_next_band(res, dict((r, lo) for lo, r in rules.bands)[nxt])
+        if lift:
+            d.say(f"To reach {nxt}: {lift}.", trusted=True)
     if res.discretion_eligible:
         d.say("Discretion: yes, the ratings panel could consider professional discretion, because "
               + "; and ".join(res.discretion_reasons) + ".", trusted=True)
@@ -95,6 +105,26 @@ def _explain(d: cx.Draft, res: StandardResult, name: str, rules: FrameworkRules,
         d.say("Discretion: no, none of the triggers applies: " + ", ".join(why) + ".", trusted=True)
     for note in res.discretion_notes:
         d.say(f"Note: {note}.", trusted=True)
+
+
+def _to_next_band(res: StandardResult, boundary: Any) -> str:
+    """What every key question below the next band's boundary needs: extra 'Yes' answers when the
+    counts are known, else the points it must rise."""
+    from fractions import Fraction
+    from math import ceil
+
+    needs = []
+    for k in res.key_questions:
+        if k.percent is None or k.percent >= float(boundary):
+            continue
+        name = k.theme or k.question
+        if k.yes is not None and k.relevant:
+            extra = ceil(Fraction(boundary) * k.relevant / 100) - k.yes
+            new = k.yes + extra
+            needs.append(f"{extra} more 'Yes' on {name} ({new}/{k.relevant} = {fmt_num(100 * new / k.relevant)}%)")
+        else:
+            needs.append(f"{name} up {fmt_points(float(boundary) - k.percent)} to {fmt_num(boundary)}%")
+    return "; ".join(needs)
 
 
 def _typed_kqs(t: Typed) -> list[KeyQuestion]:
@@ -165,7 +195,7 @@ def _standard_case(d: cx.Draft, rc: RuleCiter, t: Typed, route: Route, report: R
                 d.say(f"The {label(report)} report prints only percentages for {sid}, so the effect of one case "
                       "cannot be computed exactly; here is the reasoning on the printed figures.", trusted=True)
         if report is not None:
-            name = f"{report.service}'s {name}"
+            name = f"{possessive(report.service)} {name}"
     if not kqs:
         return False
     if not base and rule.themes and len(kqs) != len(rule.themes):
@@ -211,7 +241,7 @@ def _score_case(d: cx.Draft, rc: RuleCiter, t: Typed, report: Report | None) -> 
         return True
     overall, capped = overall_of(score, rules, ratings if report is not None else None)
     if change and report is not None:
-        head = f"{change[0].upper() + change[1:]}{report.service}'s score would be {score}/{rules.max_score}, which is"
+        head = f"{change[0].upper() + change[1:]}{possessive(report.service)} score would be {score}/{rules.max_score}, which is"
     else:
         head = f"A score of {score}/{rules.max_score} is"
     d.say(f"{head} **{overall}** overall" + (f" (capped by {capped})" if capped else "") + ".", trusted=True)
@@ -268,4 +298,4 @@ def whatif(route: Route, lib: Library, index: Any) -> cx.Draft:
     return cx.methodology(route, lib, index)
 
 
-__all__ = ["whatif", "RATINGS"]
+__all__ = ["whatif"]

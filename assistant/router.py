@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Sequence
 
-from assistant.text import STOPWORDS, tokens
+from assistant.text import tokens
 
 Kind = Literal["lookup", "comparative", "numeric", "methodology", "drafting", "whatif"]
 
@@ -145,21 +145,26 @@ _RATING_ASKED = re.compile(r"\b(rat(?:ed|ing|ings)|grade[ds]?|out of 36|overall|
 _CAN_OVERRULE = {"numeric": "lookup", "lookup": "methodology"}
 
 
-def _decide(question: str, plan, rule: Kind, vote, settings) -> Kind:
-    """The rule's kind, unless the nearest-examples vote is confident and the question allows it.
+def _may_become(question: str, plan, rule: Kind) -> Kind | None:
+    """The one kind the nearest-examples vote may turn this rule's kind into, or None.
 
-    The vote may (1) turn a ratings-table route into a lookup when the question asks for a figure
-    outside the ratings tables (no rating, key-question or standard words: "how did children score
-    the service in the survey?"), (2) turn an unclaimed lookup into methodology for a general
-    question about how ratings work, or into rating reasoning when figures are typed."""
-    if vote is None or vote.score < settings.route_min_score or vote.margin < settings.route_min_margin:
-        return rule
-    if rule == "numeric" and vote.kind == "lookup" and not _RATING_ASKED.search(question) \
-            and not re.search(r"(?<![\d.])[1-4]\.[1-4](?![\d])", question):
+    (1) A ratings-table route may become a lookup when the question asks for a figure outside the
+    ratings tables (no rating, key-question or standard words: "how did children score the service
+    in the survey?"); (2) an unclaimed lookup may become methodology for a general question about
+    how ratings work. Everything else stays with the rules, so most questions need no vote at all
+    (numeric and methodology answers do not search, and would otherwise pay for an encoding)."""
+    if rule == "numeric" and not _RATING_ASKED.search(question) and not re.search(r"(?<![\d.])[1-4]\.[1-4](?![\d])", question):
         return "lookup"
-    if rule == "lookup" and vote.kind == "methodology" and not plan.services and _RATING_WORDS_ANY.search(question):
+    if rule == "lookup" and not plan.services and _RATING_WORDS_ANY.search(question):
         return "methodology"
-    return rule
+    return None
+
+
+def _decide(rule: Kind, target: Kind | None, vote, settings) -> Kind:
+    """``target`` when the vote is for it and confident, else the rule's kind."""
+    if target is None or vote is None or vote.score < settings.route_min_score or vote.margin < settings.route_min_margin:
+        return rule
+    return target if vote.kind == target else rule
 
 
 _RATING_WORDS_ANY = re.compile(r"\b(rat(?:ed|ing|ings)|band|score|discretion|key questions?|judge?ment)", re.I)
@@ -223,7 +228,8 @@ def _route_core(question: str, services: Sequence[str], prev: Route | None, embe
     topic = _topic(question, plan, services)
     kind = classify(question, plan)
     vote = None
-    if embedder is not None and kind not in ("drafting", "whatif"):
+    target = _may_become(question, plan, kind)
+    if embedder is not None and target is not None:
         from assistant.route_examples import vote as example_vote
 
         try:
@@ -232,7 +238,7 @@ def _route_core(question: str, services: Sequence[str], prev: Route | None, embe
             vote = example_vote(_understand(plan.text, services).text or question, embedder, k=settings.route_examples_k)
         except Exception:  # the vote is an aid: a broken embedder must not stop an answer
             vote = None
-        kind = _decide(question, plan, kind, vote, settings)
+        kind = _decide(kind, target, vote, settings)
     r = Route(
         question=question, kind=kind, text=question, services=list(plan.services),
         standards=list(plan.standards), topic=topic, expanded=plan.text, comparative_cue=plan.is_comparative,

@@ -21,6 +21,7 @@ ANAPHORA = re.compile(
     r"\b(it|its|it's|itself|that|this|those|these|they|them|their|theirs|there|which one|which ones|the same|"
     r"same (?:standard|service|report|one)|the (?:figures|numbers|percentages|ratings?|scores?|key questions?)"
     r"(?: behind (?:that|it|this))?|behind (?:that|it|this)|the (?:former|latter|first one|second one|other one))\b", re.I)
+COMPARE_CUE = re.compile(r"\b(compar\w*|versus|vs\.?|than|differ\w*|same as|like)\b", re.I)
 # Discourse words that carry no topic ("and what about Kirklees specifically?").
 DISCOURSE = frozenset({
     "specifically", "particularly", "particular", "instead", "too", "as", "well", "again", "exactly",
@@ -28,6 +29,7 @@ DISCOURSE = frozenset({
     "both", "anyway", "actually", "really", "compare", "compared", "versus", "vs",
     "it", "its", "itself", "they", "them", "their", "theirs", "that", "this", "those", "these", "which", "one", "ones",
     "former", "latter", "same", "behind", "figures", "numbers", "about", "what", "how", "and", "but",
+    "does", "do", "did", "with", "than", "like", "differ", "different", "difference", "compares", "comparison",
 })
 
 
@@ -58,6 +60,15 @@ def resolve(r, prev, plan, question: str, services: Sequence[str], understand: C
     # Pointing back: a pronoun ("that", "it"), or rating reasoning with no standard of its own
     # ("could discretion have applied?", "how close was it to Good?") continues the same standard.
     points_back = bool(ANAPHORA.search(question)) or (parse(question).reasoning and not plan.standards) or bare_whatif
+    if plan.services and prev.services and COMPARE_CUE.search(question) and len(own_topic) <= 3:
+        # "how does that compare with Wigan?": the earlier service(s) and the new one(s), same topic.
+        both = list(dict.fromkeys(list(prev.services) + list(plan.services)))
+        if len(both) > 1:
+            text = f"{prev.topic} {' '.join(both)}".strip()
+            return replace(r, kind="comparative", text=text, services=both,
+                           standards=list(plan.standards) or list(prev.standards), topic=prev.topic,
+                           expanded=understand(prev.topic).text or prev.topic, follow_up=True,
+                           comparative_cue=True)
     if plan.services and not own_topic and not plan.standards:
         # "and Wigan?" / "and what about Kirklees specifically?": same topic and kind, new service(s).
         text = f"{prev.topic} {' '.join(plan.services)}".strip()

@@ -37,7 +37,8 @@ _REASONING = re.compile(
     r"\b(dragg\w*|pull\w*|brought|drove|driv\w*|held|kept) (?:it|the rating|them|the standard|\w+) ?(?:down|back)?\b|"
     r"\b(which|what) key question (?:was|is) (?:the )?lowest\b|\blowest key question\b|\bweakest key question\b|"
     r"\bwhy\b.{0,60}\b(rated|rating|get|got|given|scored?)\b|\b(lowest|weakest|worst)\b(?! (?:score|rating)s? (?:in|across|of all))|"
-    r"\bpoints?\b.{0,15}\b(short|away|off|needed|more|from)\b|\b(short|away) (?:of|from) (?:outstanding|good|requires improvement)\b|"
+    r"\bpoints?\b.{0,15}\b(short|away|off|needed|more|from)\b|\bwhat would it take\b|"
+    r"\bhow many (?:more|extra) (?:cases|children|'?yes'?)\b|\bneed(?:s|ed)? to (?:score|get|reach|achieve|be rated)\b|\b(short|away) (?:of|from) (?:outstanding|good|requires improvement)\b|"
     r"\b(how close|how near|how far)\b.{0,40}\b(boundary|band|good|outstanding|inadequate|requires improvement|next)\b|"
     r"\bmargin\b|\bdiscretion\b", re.I)
 _RATING_NAMES = "|".join(r.replace(" ", r"\s+") for r in RATINGS)
@@ -47,6 +48,7 @@ _RATING_WORD = re.compile(r"\b(" + _RATING_NAMES.replace("Requires", "[Rr]equire
                           + r")\b(?!\s+(?:enough|planning|practice|work|quality|evidence|partnership|relationships?)\b)")
 _RATING_AFTER_VERB = re.compile(r"(?:%|\bper ?cent|\b(?:is|be|been|was|were|rated|get|got|as|achieve|reach|make|stay|remain|still)\b)\s+(?:an?\s+)?("
                                 + _RATING_NAMES + r")\b(?!\s+enough\b)", re.I)
+_WHICH_SERVICES = re.compile(r"\b(which|what|how many) (?:services?|yots?|yoss?|yjss?|reports?|teams?|areas?)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(if|what if|would|could|had been|have been|suppose|supposing|were to|imagine)\b", re.I)
 _THEMES = (
     ("desistance", re.compile(r"desist", re.I)),
@@ -133,10 +135,14 @@ def detect(question: str, has_service: bool, has_standard: bool) -> bool:
     asked of them, or a what-if on a named service's standard ("one more case")."""
     t = parse(question)
     conditional = bool(_CONDITIONAL.search(question))
+    if _WHICH_SERVICES.search(question) and not conditional:
+        return False  # "which services had over 80% ...": a search across reports, not a computation
     judged = t.hypothetical or bool(t.ratings) or bool(re.search(r"\b(rat(?:ed|ing)|band|discretion|score)\b", question, re.I))
     if (t.counts or t.percents) and judged and (t.standards or has_standard or t.lowest_only or
                                                  re.search(r"key questions?|kqs?\b|discretion|band|rated|rating", question, re.I)):
         return True
+    if (t.counts or t.percents) and t.ratings and not has_service and not _WHICH_SERVICES.search(question):
+        return True  # "is 65% Good or Requires improvement?"
     if t.score is not None and (t.hypothetical or t.ratings) and (not has_service or conditional):
         return True
     if t.standard_rating and has_service:

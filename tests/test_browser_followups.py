@@ -31,6 +31,7 @@ def test_pronoun_follow_ups_in_the_page(chromium_browser, live_server: Server) -
         expect(third.locator(".answer-body")).to_contain_text("4/10 = 40%")
         expect(third.locator(".answer-body")).to_contain_text("Inadequate")
         assert third.locator("button.cite").count() >= 1
+        expect(third).to_contain_text("Computed by the rating module")
     finally:
         context.close()
     assert not errors, errors

@@ -142,3 +142,11 @@ def test_pronoun_follow_ups_carry_service_and_standard(history, question, servic
     r = route(question, SERVICES, history)
     assert (r.follow_up, r.services, r.kind) == (True, services, kind), r
     assert all(s in r.standards for s in standards), r.standards
+
+
+def test_compare_with_a_new_service_keeps_the_earlier_one_and_the_topic():
+    history = ["What did the Kirklees report say about education, training and employment?"]
+    r = route("how does that compare with Wigan?", SERVICES, history)
+    assert (r.kind, r.services) == ("comparative", ["Kirklees", "Wigan"]) and "education" in r.topic
+    r2 = route("and which of them was rated better for 2.3?", SERVICES, history + ["how does that compare with Wigan?"])
+    assert (r2.kind, r2.services, r2.standards) == ("comparative", ["Kirklees", "Wigan"], ["2.3"])

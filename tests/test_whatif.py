@@ -141,3 +141,21 @@ def test_changed_standard_ratings_recompute_the_score(assistant):
     assert "score would be 16/36" in ans.answer and "**Requires improvement**" in ans.answer, ans.answer
     assert "So no" in ans.answer and not ans.unsupported, (ans.answer, ans.unsupported)
     assert any(c.source == "brackenmoor-2020.md" and "12/36" in c.quote.replace(" ", "") for c in ans.citations)
+
+
+def test_what_it_takes_to_reach_the_next_band(assistant):
+    ans = assistant.ask(f"How many more cases would {SERVICE} have needed on 2.2 to get Requires improvement?")
+    assert ans.kind == "whatif"
+    # 4/9 -> 5/9 = 55.6% lifts other people's safety over 50%; the other two are above it already
+    assert "To reach Requires improvement: 1 more 'Yes' on other people's safety (5/9 = 55.6%)." in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question, whatif", [
+    ("Is 65% Good or Requires improvement?", True),
+    ("Which services had over 80% on desistance and were rated Outstanding?", False),
+    ("What percentage of Ashbridge cases had good planning for safety?", False),
+])
+def test_typed_figures_with_a_rating_are_rating_reasoning_unless_a_search(question, whatif):
+    from assistant.whatif_parse import detect
+
+    assert detect(question, "Ashbridge" in question, False) is whatif

@@ -19,7 +19,11 @@ const SUGGESTIONS = [
 /** What the answer is made of, said plainly: quoted, computed, or nothing found. */
 export function answerFooter(answer) {
   const quoted = (answer.citations || []).length > 0;
-  const computed = answer.kind === "numeric" || answer.kind === "methodology";
+  const computed = answer.kind === "numeric" || answer.kind === "methodology" || answer.kind === "whatif";
+  if (answer.kind === "whatif" && answer.mode !== "llm") {
+    return quoted ? "Computed by the rating module from the figures given; the rules and report figures quoted and checked"
+      : "Computed by the rating module from the figures given; nothing quoted";
+  }
   if (answer.mode === "llm") {
     return quoted ? "Written by the language model from the cited lines; every citation checked"
       : "Written by the language model; nothing in it could be matched to the reports";
