@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compose_extractive import Draft as Work
+from assistant.compose.common import Draft as Work
 from assistant.draft_findings import FigureFindings, from_figures, good_floor
 from assistant.evidence import Sentence, sentences_from_lines
 from assistant.library import Library
