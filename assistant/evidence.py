@@ -50,7 +50,7 @@ DOC_WORDS = frozenset(content_terms("screening screenings sqs letter inspection 
 # about"): in a question they would match report sentences literally ("we looked at").
 QUERY_GENERIC = frozenset(content_terms(
     "look looked looking see seen saw happen happened happening mention mentioned describe described think "
-    "thought know knew anything something thing things kind sort lot get got like want need"
+    "thought know knew anything something thing things kind sort lot get got like want need often frequently"
 ))
 
 
@@ -75,6 +75,8 @@ class Sentence:
     coverage: float = 0.0  # share of the query's (IDF-weighted) terms the sentence contains
     terms: set[str] = field(default_factory=set)
     quote: str | None = None  # the source text when ``text`` is a rendering of it (a table row)
+    lexical: float = 0.0  # the lexical score before fusion (``assistant.select``)
+    similarity: float = 0.0  # embedding cosine with the question (``assistant.semantic``)
 
     def passage(self, n: int) -> Passage:
         q = self.quote or self.text
@@ -146,7 +148,7 @@ def sentences_from_hits(hits: Iterable, report_lines=None) -> list[Sentence]:
 
 def score_sentences(
     sentences: list[Sentence], query: str, *, standard: str | None = None, prefer_kinds: Sequence[str] = ("standard",),
-    stats: tuple[dict[str, int], int] | None = None, section_bonus: float = 1.5,
+    stats: tuple[dict[str, int], int] | None = None, section_bonus: float = 1.5, keep_known: bool = False,
 ) -> list[Sentence]:
     """Score by IDF-weighted query-term overlap, with small boosts for the standard's own section
     and the retriever's rank; returns the list sorted best first."""
@@ -161,8 +163,10 @@ def score_sentences(
     # leaving it in would only dilute every sentence's coverage.
     groups = _concept_groups(q_terms)  # before dropping: the abbreviation may be absent here
     all_terms = list(q_terms)
-    q_terms = [t for t in q_terms if df[t] > 0] or q_terms
     gdf, gn = stats if stats is not None else (df, n)
+    # ``keep_known`` (one report of a comparison): a term other reports contain still counts, so a
+    # report without the topic word is not scored as if its other words were the whole topic.
+    q_terms = [t for t in q_terms if df[t] > 0 or (keep_known and gdf.get(t, 0) > 0)] or q_terms
     weights = {t: (1.0 + math.log((gn + 1) / (gdf.get(t, df[t]) + 0.5))) * (0.35 if t in WEAK_TERMS else 1.0)
                for t in all_terms}
     grouped = {t for g in groups for t in g}

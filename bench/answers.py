@@ -203,6 +203,9 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(SETS), help="comma-separated development sets to run")
     ap.add_argument("--frozen", metavar="LABEL", default=None,
                     help="run ONLY the frozen held-out set and append a run called LABEL to bench/results/heldout-frozen.md")
+    ap.add_argument("--slice", default=None, metavar="A:B",
+                    help="run only questions A..B-1 of each set (python slice), e.g. ':40' to tune on the first 40 "
+                         "of dev-3 and '40:' for the private check on the rest")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "answers.md")
     ap.add_argument("--label", default="", help="run label written in the heading (e.g. before / after)")
     args = ap.parse_args()
@@ -236,12 +239,16 @@ def main() -> None:
     all_rows: list[dict[str, Any]] = []
     for name, (qfile, kind) in plan.items():
         idx, a = indexes[kind]
-        rows = run_set(a, idx, load(ROOT / qfile))
+        qs = load(ROOT / qfile)
+        if args.slice:
+            a_, _, b_ = args.slice.partition(":")
+            qs = qs[int(a_) if a_ else None:int(b_) if b_ else None]
+        rows = run_set(a, idx, qs)
         all_rows += rows
         tab, summary = table(rows)
         results[name] = {"summary": summary, "rows": rows}
         fu = summary["follow_up_recall"]
-        sections += [f"## {name}: {len(rows)} questions from `{qfile}` ({kind} index, {len(idx.reports())} reports)", ""] + tab + [
+        sections += [f"## {name}{' [' + args.slice + ']' if args.slice else ''}: {len(rows)} questions from `{qfile}` ({kind} index, {len(idx.reports())} reports)", ""] + tab + [
             "", f"- lookup + numeric mean words: {summary['lookup_numeric_mean_words']:.0f} (target <= 120)",
             f"- follow-up recall (questions with history): "
             + (f"{100 * fu:.1f}% (search top-3 on the question alone {100 * summary['follow_up_search_top3']:.1f}%)" if fu is not None else "-"), ""]

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from assistant.compose.common import NOT_EVIDENCE, Draft, _RATING_WORDS, _same_domain, _search, _standard_title, phrase
-from assistant.compose.numeric import _kq_summary
+from assistant.compose.numeric import _RATING_Q as _RATINGS_Q, _kq_summary
 from assistant.evidence import Sentence, lexical_candidates, merge, pick, score_sentences, sentences_from_hits
 from assistant.library import Library, label, overall_fact, score_fact, standard_rating_fact
+from assistant.parts import Part
 from assistant.router import Route
+from assistant.select import select
 from assistant.text import STOPWORDS
 from ingest.model import Report
 
@@ -103,10 +105,17 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
     else:
         d.say(phrase("comparative_intro_question"), trusted=True)
     d.say("")
-    rating_label = f"{std} rating" if std else "Overall rating"
-    header = phrase("comparative_header", rating_label=rating_label, figures_label="Key questions" if std else "Score")
-    d.say(header, trusted=True)
-    d.say("|---|---|---|---|", trusted=True)
+    # Rating and score columns only when the question is about ratings; otherwise evidence alone,
+    # and only the reports that have some (the others are named in one line below the table).
+    ratings_asked = bool(std or grid or _RATINGS_Q.search(route.question))
+    if ratings_asked:
+        rating_label = f"{std} rating" if std else "Overall rating"
+        header = phrase("comparative_header", rating_label=rating_label, figures_label="Key questions" if std else "Score")
+        d.say(header, trusted=True)
+        d.say("|---|---|---|---|", trusted=True)
+    else:
+        d.say(phrase("comparative_header_topic"), trusted=True)
+        d.say("|---|---|", trusted=True)
     ratings_seen: dict[str, list[tuple[str, str]]] = {}
     no_evidence: list[str] = []
     big = len(by_service) > MAX_COMPARED_SERVICES
@@ -137,16 +146,25 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
             lexical = lexical_candidates(lib.sentences(r.source), topic)
             pool = [s for s in lib.drop_boilerplate(merge([s for s in hit_sents if s.source == r.source], lexical))
                     if s.section not in NOT_EVIDENCE and s.kind != "annex" and _same_domain(s, std)]
-            mine = score_sentences(pool, topic, standard=std, stats=lib.term_stats())
+            mine = score_sentences(pool, topic, standard=std, stats=lib.term_stats(), keep_known=True)
             rated_here = bool(std and (r.standards.get(std) or (std == "4.1" and r.resettlement)))
             # A report that does not rate the standard (a screening letter) needs closer evidence.
-            chosen = pick(mine, per_service, min_score=1.0, min_coverage=0.45 if rated_here or not std else 0.65)
+            ask = route.expanded or route.text  # service names out: they are filtered on, not the topic
+            chosen = select(mine, ask, [Part(ask, ask)], lib, per_service, stats=lib.term_stats(), standard=std,
+                            min_coverage=0.45 if rated_here or not std else 0.65, protect=False).all[:per_service]
             if std and not chosen and rated_here:
                 # Fall back to the standard's own findings: they are what its rating rests on.
                 own = [s for s in mine if s.section == std]
                 chosen = pick(own, per_service, min_score=0.5, min_coverage=0.25)
-            if not chosen and not r.standards:
-                continue  # an unrated screening with nothing to say adds no row
+            if not chosen and (not r.standards or not ratings_asked):
+                if ratings_asked or not r.service:
+                    continue  # an unrated screening with nothing to say adds no row
+                no_evidence.append(label(r))
+                continue
+            if not ratings_asked:
+                evidence = " ".join(_cell_sentence(s, r, d) for s in sorted(chosen, key=lambda s: s.line))
+                d.say(f"| {label(r)} | {evidence} |")
+                continue
             # rating cell
             if std:
                 rating = r.standards.get(std) or (r.resettlement if std == "4.1" else None)

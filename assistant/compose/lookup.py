@@ -9,7 +9,9 @@ from assistant.compose.common import Draft, _OOCD, _same_domain, _search, _sente
 from assistant.evidence import Sentence, lexical_candidates, merge, pick, score_sentences, sentences_from_hits
 from assistant.library import Library, label, standard_rating_fact
 from assistant.rating_rules import get_rules
+from assistant.parts import split_parts
 from assistant.router import Route
+from assistant.select import select, with_antecedents
 from assistant.text import comparable
 from assistant.tone import FIGURE_QUESTION, dangling, has_figure, tone_of
 from ingest.model import Report
@@ -69,7 +71,8 @@ _NEG_Q = re.compile(r"\b(missing|lacking|absent|gaps?|weak(?:ness|nesses)?|wrong
                     r"poor(?:ly)?|badly|shortcomings?|not (?:in place|done|good enough)|needs? to improve)\b", re.I)
 _POS_Q = re.compile(r"\b(do(?:ing)? well|did well|went well|strengths?|good practice|best|worked well|positives?|"
                     r"strong(?:est)?|praised?)\b", re.I)
-_WHO_LED = re.compile(r"\bwho (?:led|was leading|headed|was (?:the )?lead)|\blead inspector\b|\bled (?:the|this) inspection\b", re.I)
+_WHO_LED = re.compile(r"\bwho (?:led|was leading|headed|was (?:the )?lead)|\blead inspector\b|\bled (?:the|this) inspection\b|"
+                      r"\bwhich (?:hm )?inspectors? led\b|\binspectors? (?:who )?led\b", re.I)
 _LED_BY = re.compile(r"\bled by\b|\blead inspector,? who was\b|\bthe lead inspector (?:was|is)\b", re.I)
 
 
@@ -118,48 +121,72 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
         # it word for word (same lead inspector) and it therefore counts as boilerplate.
         lexical += [s for r in scope for s in lib.raw_sentences(r.source)
                     if _LED_BY.search(s.text) and s.kind != "annex" and s.section not in ("methodology",)]
+    # The rest of the best hits' sections: the sentence that answers in other words shares no term.
+    lexical += section_candidates(hits[:3], lib)
     pool = [s for s in merge(lib.drop_boilerplate(sentences_from_hits(hits, lib.lines_of)), lexical)
             if _same_domain(s, std) and (who or comparable(s.text) not in lib.boilerplate() or s.kind == "table")]
     sents = score_sentences(pool, topic, standard=std, stats=lib.term_stats(), section_bonus=3.0 if std else 1.5)
     for s in sents:
+        if who and _LED_BY.search(s.text):
+            s.score += 3.0
+            s.coverage = max(s.coverage, 0.5)
         if s.score <= 0:
             continue
         if want_figure and has_figure(s.text):
             s.score += 1.0  # "how many ...": the sentence that carries the number
         if want_tone and tone_of(s.text) == want_tone:
             s.score += 0.8  # "what was missing": a negative finding; "what went well": a positive one
-        if who and _LED_BY.search(s.text):
-            s.score += 3.0
-            s.coverage = max(s.coverage, 0.5)
         if dangling(s.text):
             s.score -= 0.3  # starts mid-thought: a self-contained sentence reads better
     sents.sort(key=lambda s: (-s.score, s.source, s.line))
     years = [y for y in range(2000, 2100) if str(y) in route.question]
     if years:
         sents = [s for s in sents if (s.published or "")[:4] in {str(y) for y in years}] or sents
-    chosen = pick(sents, k, min_score=1.0, min_coverage=0.34)
-    if not chosen:
+    ask = route.expanded or route.text  # service names out: they are filtered on, not the topic
+    sel = select(sents, ask, split_parts(ask), lib, k, stats=lib.term_stats(), standard=std)
+    if not sel.lead:
         d.say(phrase("lookup_service_none", service=svc) if svc else phrase("lookup_none"), trusted=True)
         return d
-    chosen = _with_preceding(chosen, sents)
-    chosen = _with_following(chosen, sents, limit=k + 2)
+    rest = _with_following(sel.all, sents, lib, limit=k + 2)[len(sel.all):]
+    lead = with_antecedents(sel.lead, lib)
+    rest = [s for s in with_antecedents(sel.rest + rest, lib) if not _dup_of(s, lead)]
+    chosen = lead + rest
     sources = {s.source for s in chosen}
-    if len(sources) == 1:
-        r = lib.get(chosen[0].source)
-        if r is not None and r.service:
-            d.say(phrase("lookup_intro", service=r.service, year=r.year or "undated"), trusted=True)
-            if std and svc and _explicit_standard(route, std):
-                f = standard_rating_fact(r, std)
-                rating = r.standards.get(std) or (r.resettlement if std == "4.1" else None)
-                if f is not None and rating:
-                    title = _standard_title(r, std)
-                    d.say("- " + phrase("numeric_standard", service=r.service, year=r.year or "undated", rating=rating,
-                                        sid=std, title=title) + f" {d.cite_fact(f)}.")
-    # Keep report order (by source, then line) so the answer reads like the report.
-    chosen.sort(key=lambda s: (s.source, s.line, s.index))
-    for s in chosen:
-        d.say(_sentence_line(s, lib, d, with_label=len(sources) > 1))
+    many = len(sources) > 1
+    # Direct answer first: the sentence(s) that answer, then the rest of the evidence in report order.
+    for s in lead:
+        d.say(_sentence_line(s, lib, d, with_label=True)[2:])
+    r = lib.get(chosen[0].source)
+    if std and svc and r is not None and r.service and _explicit_standard(route, std):
+        f = standard_rating_fact(r, std)
+        rating = r.standards.get(std) or (r.resettlement if std == "4.1" else None)
+        if f is not None and rating:
+            title = _standard_title(r, std)
+            d.say("- " + phrase("numeric_standard", service=r.service, year=r.year or "undated", rating=rating,
+                                sid=std, title=title) + f" {d.cite_fact(f)}.")
+    rest.sort(key=lambda s: (s.source, s.line, s.index))
+    for s in rest:
+        d.say(_sentence_line(s, lib, d, with_label=many))
+    for part in sel.missing:
+        d.say(phrase("lookup_part_missing", part=part.rstrip("?")), trusted=True)
     return d
+
+
+def _dup_of(s: Sentence, chosen: Sequence[Sentence]) -> bool:
+    return any(c.source == s.source and c.line == s.line and c.index == s.index for c in chosen)
+
+
+def section_candidates(hits: Sequence[Any], lib: Library) -> list[Sentence]:
+    """Every evidence sentence of the sections the given hits come from."""
+    out: list[Sentence] = []
+    seen: set[tuple[str, str]] = set()
+    for h in hits:
+        key = (h.source, h.section)
+        if key in seen:
+            continue
+        seen.add(key)
+        out += [s for s in lib.sentences(h.source) if s.section == h.section]
+    return out
 
 
 def _explicit_standard(route: Route, std: str) -> bool:
@@ -185,16 +212,27 @@ def _with_preceding(chosen: list[Sentence], pool: Sequence[Sentence]) -> list[Se
     return out
 
 
-def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], limit: int) -> list[Sentence]:
+def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], lib: Library, limit: int) -> list[Sentence]:
     """Add the sentence that directly follows a chosen one in the same paragraph when it is on
-    topic too: reports often state a fact and then its figure in the next sentence."""
+    topic too, or when it leans on the chosen one ("Of these, nine ..."): reports often state a
+    fact and then its figure in the next sentence."""
+    from dataclasses import replace
+
     at = {(s.source, s.line, s.index): s for s in scored}
     out = list(chosen)
     for s in chosen:
         if len(out) >= limit:
             break
-        nxt = at.get((s.source, s.line, s.index + 1))
-        if nxt is not None and nxt.coverage >= 0.2 and all(nxt is not c for c in out):
+        key = (s.source, s.line, s.index + 1)
+        nxt = at.get(key)
+        if nxt is None:
+            nxt = next((x for x in lib.sentences(s.source) if (x.source, x.line, x.index) == key), None)
+            if nxt is not None and dangling(nxt.text):
+                nxt = replace(nxt, coverage=s.coverage, score=s.score)
+            else:
+                nxt = None
+        if nxt is not None and (nxt.coverage >= 0.2 or dangling(nxt.text)) and all(
+                (nxt.source, nxt.line, nxt.index) != (c.source, c.line, c.index) for c in out):
             out.append(nxt)
     return out
 

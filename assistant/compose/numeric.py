@@ -51,7 +51,10 @@ def numeric(route: Route, lib: Library, index: Any) -> Draft:
     svc = route.services[0] if route.services else None
     years = [y for y in range(2000, 2100) if str(y) in route.question]
     report = lib.main_report(svc, years) if svc else None
-    if report is None:
+    kq_asked = report is not None and any(report.key_questions.get(sid) for sid in route.standards)
+    if report is None or not (kq_asked or _RATING_Q.search(route.text if route.follow_up else route.question)):
+        # A figure that is not a rating, score or key-question share (a survey count, a vacancy
+        # rate, a caseload) is printed in prose or a data table: the lookup finds that sentence.
         return lookup(route, lib, index)
     year = report.year or "undated"
     name = report.service
@@ -98,4 +101,8 @@ def numeric(route: Route, lib: Library, index: Any) -> Draft:
 
 
 
+#: Questions the ratings table answers: ratings, scores, key questions, a standard by number.
+_RATING_Q = re.compile(r"\b(?:rat(?:ed|ing|ings)|scor(?:e|ed|es|ing)|key questions?|kqs?|bands?|grade[ds]?|judged|"
+                       r"outstanding|inadequate|requires improvement|overall(?=\s*(?:\?|$|rating|score|judge?ment|grade)))\b|"
+                       r"\b[1-4]\.[1-4]\b|/36|out of 36", re.I)
 _ALL_STANDARDS = re.compile(r"\b(which|what|all|each|every|list)\b.{0,30}\b(standards|ratings|areas)\b|ratings table", re.I)
