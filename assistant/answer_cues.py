@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 CUES_FILE = Path(__file__).with_name("data") / "answer_cues.toml"
+#: Cue names whose answers are figures: a question asking for one also searches the data tables.
+FIGURE_CUES = frozenset({"how_many", "share"})
 
 
 @dataclass(frozen=True)

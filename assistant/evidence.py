@@ -108,7 +108,10 @@ def sentences_from_lines(
                 continue  # addressed to a model, not evidence about a service
             if not re.search(r"[.!?][\"'\u201d\u2019)*]{0,3}$", s):
                 continue  # cut off by a page break: not a quotable sentence
-            if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (s[0].isupper() or s[0] in "\"'\u201c\u2018"):
+            # A list item may open in lower case ("3. undertake a health needs analysis ..."): the
+            # numbered recommendations read that way, and they are what "what did they recommend" wants.
+            if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (
+                    s[0].isupper() or s[0] in "\"'\u201c\u2018" or (bullet and pos == 0 and s[0].islower())):
                 continue
             out.append(
                 Sentence(
@@ -251,15 +254,20 @@ def pick(sentences: Sequence[Sentence], k: int, *, min_score: float = 0.5, max_s
 
 
 def merge(*groups: Iterable[Sentence]) -> list[Sentence]:
-    """Union of candidate sentences; the first occurrence (e.g. from a retrieved hit) wins."""
+    """Union of candidate sentences; the first occurrence (e.g. from a retrieved hit, which keeps
+    its rank) wins, with the terms of later copies added (the library's copy of a list item also
+    carries its lead-in line's words)."""
     out: list[Sentence] = []
-    seen: set[tuple[str, int, str]] = set()
+    seen: dict[tuple[str, int, str], Sentence] = {}
     for g in groups:
         for s in g:
             key = (s.source, s.line, s.text)
-            if key not in seen:
-                seen.add(key)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = s
                 out.append(s)
+            elif not s.terms <= first.terms:
+                first.terms = first.terms | s.terms
     return out
 
 

@@ -169,7 +169,7 @@ def _best_for_part(p: Part, sents: list[Sentence], lib: Any, top_fused: float, s
         score = (cfg.lexical_weight * max(0.0, lex) / top + cfg.semantic_weight * _norm_sim(sim, scale)
                  + 2 * cfg.cue_weight * carries(s.text, wanted) + cfg.part_subject_weight * s.score / top_fused
                  - (cfg.part_repeat_penalty if any(s is t for t in taken) else 0.0))
-        relevant = s.coverage >= min_coverage * 0.5 or sim >= cfg.protect_similarity
+        relevant = s.coverage >= min_coverage * 0.5 or max(sim, s.similarity) >= cfg.part_similarity
         # It answers this part when it carries the kind of token asked for (a name, a date, a
         # figure) or, for a part with no such cue, most of the part's own words.
         answers = carries(s.text, wanted) > 0 if wanted else (cov >= 0.5 if part_lex else True)

@@ -86,6 +86,8 @@ class EvidenceSettings(BaseSettings):
                                   "words); comparisons never admit a report on similarity alone.")
     part_min_fused: float = Field(default=0.7, ge=0, description="Fused score the best sentence for one part of a "
                                   "multi-part question needs; below it the answer says the reports do not say.")
+    part_similarity: float = Field(default=0.4, ge=-1, le=1, description="Cosine (with the part or the whole "
+                                   "question) that makes a sentence sharing few words a candidate for one part.")
     part_subject_weight: float = Field(default=0.6, ge=0, description="For one part of a multi-part question, "
                                        "weight of the sentence's fused score against the whole question (its subject).")
     part_repeat_penalty: float = Field(default=0.3, ge=0, description="Penalty on a sentence already chosen for an "

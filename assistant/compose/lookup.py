@@ -9,6 +9,7 @@ from assistant.compose.common import Draft, _OOCD, _same_domain, _search, _sente
 from assistant.evidence import Sentence, lexical_candidates, merge, pick, score_sentences, sentences_from_hits
 from assistant.library import Library, label, standard_rating_fact
 from assistant.rating_rules import get_rules
+from assistant.answer_cues import FIGURE_CUES, asked
 from assistant.parts import split_parts
 from assistant.router import Route
 from assistant.select import select, with_antecedents
@@ -108,7 +109,8 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
         sqs_sources = {r.source for r in scope}
         hits = [h for h in hits if getattr(h, "source", None) in sqs_sources]
     q = route.question
-    want_figure = bool(FIGURE_QUESTION.search(q))
+    # A figure question by its wording or by the kind of answer it asks for (a count, a share, a rate).
+    want_figure = bool(FIGURE_QUESTION.search(q)) or any(c.name in FIGURE_CUES for c in asked(q))
     want_tone = -1 if _NEG_Q.search(q) else (1 if _POS_Q.search(q) else 0)
     topic = _QUESTION_FRAME.sub(" ", topic)
     lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
