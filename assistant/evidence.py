@@ -124,6 +124,24 @@ def sentences_from_lines(
     return out
 
 
+def lead_in_of(line: str, current: str) -> tuple[str, bool]:
+    """(lead-in line now in force, whether ``line`` is a list item): a short line ending with ':'
+    ("Kirklees Clinical Commissioning Group should:") introduces the list items after it."""
+    if _LIST_PREFIX.match(line):
+        return current, True
+    return (line if line.rstrip().endswith(":") and len(line) < 200 else ""), False
+
+
+def with_lead_in(sentences: list[Sentence], lead_in: str) -> list[Sentence]:
+    """A list item is about what its lead-in names (who should act): the lead-in's words count for
+    matching; the quote stays the item itself."""
+    if lead_in:
+        extra = set(content_terms(lead_in))
+        for s in sentences:
+            s.terms |= extra
+    return sentences
+
+
 def sentences_from_hits(hits: Iterable, report_lines=None) -> list[Sentence]:
     """Sentences of every hit. ``report_lines(source)`` (optional) gives the exact source lines,
     so sentences are cut from ``Report.lines`` rather than the stored chunk text."""

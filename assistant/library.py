@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from assistant.citations import Passage
-from assistant.text import comparable, content_terms, normalise
+from assistant.text import comparable, normalise
 from ingest.injection import usable_lines
 from ingest.model import KeyQuestion, Report
-
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
 
 
 @dataclass
@@ -112,7 +109,7 @@ class Library:
         return r
 
     def _raw_sentences(self, source: str) -> list:
-        from assistant.evidence import sentences_from_lines
+        from assistant.evidence import lead_in_of, sentences_from_lines, with_lead_in
 
         r = self.get(source)
         if r is None:
@@ -125,27 +122,18 @@ class Library:
                 for ln in range(sec.line_start, sec.line_end + 1):
                     owner[ln] = sec  # smaller sections overwrite bigger ones
             out = []
-            lead_in = ""  # "Kirklees Clinical Commissioning Group should:" over a numbered list
+            lead_in = ""  # "The Board should:" over a numbered list: its words count for the items
             for i, line in enumerate(usable_lines(r), 1):
                 if not line.strip():
                     continue
                 sec = owner.get(i)
-                is_item = bool(_LIST_ITEM.match(line))
-                if not is_item:
-                    lead_in = line if line.rstrip().endswith(":") and len(line) < 200 else ""
-                got = sentences_from_lines(
+                lead_in, item = lead_in_of(line, lead_in)
+                out += with_lead_in(sentences_from_lines(
                     [line], i, source=r.source, service=r.service, section=getattr(sec, "id", "front"),
                     title=getattr(sec, "title", ""), page=r.page_of(i), kind=getattr(sec, "kind", None),
                     rating=getattr(sec, "rating_in_text", None), framework=r.framework, published=r.published,
                     hit_rank=99,
-                )
-                if is_item and lead_in:
-                    # A list item is about what its lead-in line names (who should act): its words
-                    # count for matching, the quote stays the item itself.
-                    extra = set(content_terms(lead_in))
-                    for x in got:
-                        x.terms |= extra
-                out += got
+                ), lead_in if item else "")
             cache[key] = out
         return cache[key]
 

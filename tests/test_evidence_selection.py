@@ -114,3 +114,21 @@ def test_sentence_vectors_cached_by_content_hash_and_reused(index_dir, assistant
     assert fresh.embedder.stats.hits - before[0] == len(set(texts))  # second time: from memory
     vec.vectors(["A sentence no report contains, so it must be encoded once."])
     assert fresh.embedder.stats.misses == before[1] + 1
+
+
+def test_list_items_carry_their_lead_in_words() -> None:
+    from assistant.evidence import lead_in_of, sentences_from_lines, with_lead_in
+
+    lines = ["The Fernholm Health Partnership should:", "", "1. fund a second speech therapist for the team by March.",
+             "Plain prose closes the list again."]
+    lead, out = "", []
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        lead, item = lead_in_of(line, lead)
+        out += with_lead_in(sentences_from_lines([line], i, source="x", service="Fernholm", section="recs", title=""),
+                            lead if item else "")
+    item = next(s for s in out if s.text.startswith("fund a second"))  # a list item may open in lower case
+    assert {"health", "partnership"} <= item.terms and item.quote is None
+    prose = next(s for s in out if s.text.startswith("Plain prose"))
+    assert "partnership" not in prose.terms

@@ -159,7 +159,9 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     for s in lead:
         d.say(_sentence_line(s, lib, d, with_label=True)[2:])
     r = lib.get(chosen[0].source)
-    if std and svc and r is not None and r.service and _explicit_standard(route, std):
+    # The standard's rating line only for a question about the standard, not for a figure inside
+    # it ("what was the vacancy rate" is not asking how Staff was rated).
+    if std and svc and r is not None and r.service and _explicit_standard(route, std) and not want_figure:
         f = standard_rating_fact(r, std)
         rating = r.standards.get(std) or (r.resettlement if std == "4.1" else None)
         if f is not None and rating:
