@@ -113,7 +113,9 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     want_figure = bool(FIGURE_QUESTION.search(q)) or any(c.name in FIGURE_CUES for c in asked(q))
     want_tone = -1 if _NEG_Q.search(q) else (1 if _POS_Q.search(q) else 0)
     topic = _QUESTION_FRAME.sub(" ", topic)
-    lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
+    # One fresh copy of each report's sentences per question (copying is the costly part).
+    own = _Sentences(lib)
+    lexical = [s for r in scope for s in lexical_candidates(own(r.source), topic)]
     if want_figure:
         # Figures printed only in data tables (caseloads, headcount, budget, rates) are evidence too.
         lexical += [s for r in scope for s in lexical_candidates(lib.table_rows(r.source), topic)]
@@ -124,7 +126,7 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
         lexical += [s for r in scope for s in lib.raw_sentences(r.source)
                     if _LED_BY.search(s.text) and s.kind != "annex" and s.section not in ("methodology",)]
     # The rest of the best hits' sections: the sentence that answers in other words shares no term.
-    lexical += section_candidates(hits[:3], lib)
+    lexical += section_candidates(hits[:3], own)
     pool = [s for s in merge(lib.drop_boilerplate(sentences_from_hits(hits, lib.lines_of)), lexical)
             if _same_domain(s, std) and (who or comparable(s.text) not in lib.boilerplate() or s.kind == "table")]
     sents = score_sentences(pool, topic, standard=std, stats=lib.term_stats(), section_bonus=3.0 if std else 1.5)
@@ -149,7 +151,7 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     if not sel.lead:
         d.say(phrase("lookup_service_none", service=svc) if svc else phrase("lookup_none"), trusted=True)
         return d
-    rest = _with_following(sel.all, sents, lib, limit=k + 2)[len(sel.all):]
+    rest = _with_following(sel.all, sents, own, limit=k + 2)[len(sel.all):]
     lead = with_antecedents(sel.lead, lib)
     rest = [s for s in with_antecedents(sel.rest + rest, lib) if not _dup_of(s, lead)]
     chosen = lead + rest
@@ -180,7 +182,20 @@ def _dup_of(s: Sentence, chosen: Sequence[Sentence]) -> bool:
     return any(c.source == s.source and c.line == s.line and c.index == s.index for c in chosen)
 
 
-def section_candidates(hits: Sequence[Any], lib: Library) -> list[Sentence]:
+class _Sentences:
+    """``lib.sentences(source)``, copied once per question and reused."""
+
+    def __init__(self, lib: Library) -> None:
+        self.lib = lib
+        self._got: dict[str, list[Sentence]] = {}
+
+    def __call__(self, source: str) -> list[Sentence]:
+        if source not in self._got:
+            self._got[source] = self.lib.sentences(source)
+        return self._got[source]
+
+
+def section_candidates(hits: Sequence[Any], sentences_of) -> list[Sentence]:
     """Every evidence sentence of the sections the given hits come from."""
     out: list[Sentence] = []
     seen: set[tuple[str, str]] = set()
@@ -189,7 +204,7 @@ def section_candidates(hits: Sequence[Any], lib: Library) -> list[Sentence]:
         if key in seen:
             continue
         seen.add(key)
-        out += [s for s in lib.sentences(h.source) if s.section == h.section]
+        out += [s for s in sentences_of(h.source) if s.section == h.section]
     return out
 
 
@@ -216,7 +231,7 @@ def _with_preceding(chosen: list[Sentence], pool: Sequence[Sentence]) -> list[Se
     return out
 
 
-def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], lib: Library, limit: int) -> list[Sentence]:
+def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], sentences_of, limit: int) -> list[Sentence]:
     """Add the sentence that directly follows a chosen one in the same paragraph when it is on
     topic too, or when it leans on the chosen one ("Of these, nine ..."): reports often state a
     fact and then its figure in the next sentence."""
@@ -230,7 +245,7 @@ def _with_following(chosen: list[Sentence], scored: Sequence[Sentence], lib: Lib
         key = (s.source, s.line, s.index + 1)
         nxt = at.get(key)
         if nxt is None:
-            nxt = next((x for x in lib.sentences(s.source) if (x.source, x.line, x.index) == key), None)
+            nxt = next((x for x in sentences_of(s.source) if (x.source, x.line, x.index) == key), None)
             if nxt is not None and dangling(nxt.text):
                 nxt = replace(nxt, coverage=s.coverage, score=s.score)
             else:
