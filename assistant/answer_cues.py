@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.text import content_terms
+
 CUES_FILE = Path(__file__).with_name("data") / "answer_cues.toml"
 #: Cue names whose answers are figures: a question asking for one also searches the data tables.
 FIGURE_CUES = frozenset({"how_many", "share"})
@@ -39,8 +41,18 @@ def asked(question: str, cues: tuple[Cue, ...] | None = None) -> list[Cue]:
     return [c for c in (cues if cues is not None else load_cues()) if c.question.search(question)]
 
 
-def carries(text: str, wanted: list[Cue]) -> float:
-    """Share of the wanted answer kinds the sentence carries (0 when nothing is wanted)."""
+def carries(text: str, wanted: list[Cue], question: str = "") -> float:
+    """Share of the wanted answer kinds the sentence carries (0 when nothing is wanted). A match
+    made only of the question's own words is not an answer ("who chairs the board?" is not
+    answered by any sentence that says "chair")."""
     if not wanted:
         return 0.0
-    return sum(bool(c.answer.search(text)) for c in wanted) / len(wanted)
+    asked_terms = set(content_terms(question))
+    got = 0
+    for c in wanted:
+        for m in c.answer.finditer(text):
+            words = {t for t in content_terms(m.group(0)) if t.isalpha()}
+            if any(ch.isdigit() for ch in m.group(0)) or not words or words - asked_terms:  # figures always count
+                got += 1
+                break
+    return got / len(wanted)

@@ -82,11 +82,11 @@ def _norm_sim(sim: float, scale: tuple[float, float]) -> float:
 
 
 def fused(s: Sentence, sim: float, lex_top: float, wanted: list, cfg: EvidenceSettings,
-          scale: tuple[float, float] = (0.3, 1.0)) -> float:
+          scale: tuple[float, float] = (0.3, 1.0), question: str = "") -> float:
     """The fused score of one sentence against one question (or one part of it)."""
     rank = 1.0 / (1 + s.hit_rank) if s.hit_rank < 50 else 0.0
     return (cfg.lexical_weight * max(0.0, s.lexical) / lex_top + cfg.semantic_weight * _norm_sim(sim, scale)
-            + cfg.cue_weight * carries(s.text, wanted) + cfg.rank_weight * rank)
+            + cfg.cue_weight * carries(s.text, wanted, question) + cfg.rank_weight * rank)
 
 
 def _eligible(s: Sentence, cfg: EvidenceSettings, min_score: float, min_coverage: float, semantic: bool = True) -> bool:
@@ -120,7 +120,7 @@ def select(sents: list[Sentence], question: str, parts: Sequence[Part], lib: Any
     wanted = asked(question)
     scale = _sim_scale(sims, cfg)
     for s in sents:
-        s.score = fused(s, s.similarity, lex_top, wanted, cfg, scale)
+        s.score = fused(s, s.similarity, lex_top, wanted, cfg, scale, question)
     ranked = sorted(sents, key=lambda s: (-s.score, s.source, s.line))
     # A comparison (protect=False) shows a report only on lexical evidence: a sentence that is
     # merely similar ("children", "volunteers") is not evidence on the topic.
@@ -167,12 +167,12 @@ def _best_for_part(p: Part, sents: list[Sentence], lib: Any, top_fused: float, s
     for s, sim in zip(sents, sims):
         lex, cov = part_lex.get(id(s), (0.0, 0.0))
         score = (cfg.lexical_weight * max(0.0, lex) / top + cfg.semantic_weight * _norm_sim(sim, scale)
-                 + 2 * cfg.cue_weight * carries(s.text, wanted) + cfg.part_subject_weight * s.score / top_fused
+                 + 2 * cfg.cue_weight * carries(s.text, wanted, p.query) + cfg.part_subject_weight * s.score / top_fused
                  - (cfg.part_repeat_penalty if any(s is t for t in taken) else 0.0))
         relevant = s.coverage >= min_coverage * 0.5 or max(sim, s.similarity) >= cfg.part_similarity
         # It answers this part when it carries the kind of token asked for (a name, a date, a
         # figure) or, for a part with no such cue, most of the part's own words.
-        answers = carries(s.text, wanted) > 0 if wanted else (cov >= 0.5 if part_lex else True)
+        answers = carries(s.text, wanted, p.query) > 0 if wanted else (cov >= 0.5 if part_lex else True)
         if relevant and answers and score > best_score:
             best, best_score = s, score
         if _DEBUG:

@@ -132,3 +132,14 @@ def test_list_items_carry_their_lead_in_words() -> None:
     assert {"health", "partnership"} <= item.terms and item.quote is None
     prose = next(s for s in out if s.text.startswith("Plain prose"))
     assert "partnership" not in prose.terms
+
+
+def test_answer_cue_needs_new_words_not_the_questions_own() -> None:
+    from assistant.answer_cues import asked, carries
+
+    q = "who chairs the Fernholm board?"
+    wanted = asked(q)
+    assert [c.name for c in wanted] == ["who"]
+    assert carries("The board chair is keen to improve governance.", wanted, q) == 0.0  # only "chair" again
+    assert carries("The board is chaired by the Director of Housing.", wanted, q) == 1.0
+    assert carries("There were 71 children per 10,000.", asked("what rate per 10,000?"), "what rate per 10,000?") == 1.0
