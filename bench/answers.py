@@ -7,6 +7,8 @@ the former "held-out" set: it was tuned on after its first run, so it is develop
 dev-3 (dev-3.jsonl, 80 questions written by an independent helper), dev-gen (dev-gen.jsonl over
 generated reports, from bench/gen_questions.py). ``--frozen LABEL`` runs only the frozen held-out
 set (heldout-frozen.jsonl; run it at most twice, never tune on it) into heldout-frozen.md.
+``--slice A:B`` runs questions A..B-1 of each set (e.g. ``--sets dev-3 --slice :40`` to tune on the first
+half of dev-3 and keep ``40:`` as a private check).
 Each line: {"q", "kind", "facts", "services"?, "sources"?, "history"?}. For every question it runs
 ``Assistant.ask`` and plain search top-3 on the same index in the same run, and measures:
 - answer-fact recall: share of expected facts found in the answer text (case-insensitive,
