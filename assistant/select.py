@@ -40,9 +40,6 @@ class Selection:
         return self.lead + self.rest
 
 
-_DEBUG: list = []  # append None to collect per-part scores while debugging (never in production)
-
-
 def vectors_of(lib: Any) -> SentenceVectors:
     """The library's sentence-vector cache (one per Library, so one per Assistant)."""
     v = lib.__dict__.get("_sentence_vectors")
@@ -175,8 +172,6 @@ def _best_for_part(p: Part, sents: list[Sentence], lib: Any, top_fused: float, s
         answers = carries(s.text, wanted, p.query) > 0 if wanted else (cov >= 0.5 if part_lex else True)
         if relevant and answers and score > best_score:
             best, best_score = s, score
-        if _DEBUG:
-            _DEBUG.append((p.text, round(score, 2), round(lex / top, 2), round(sim, 2), s.text[:90]))
     return best if best is not None and best_score >= cfg.part_min_fused else None
 
 
