@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 from assistant import prompts
 from assistant.citations import CitationGate, Passage, move_markers_before_stop, strip_markers
-from assistant.compose_extractive import Draft as Work, _standard_title, phrase
+from assistant.compose.common import Draft as Work, _standard_title, phrase
 from assistant.drafting import read_notes
 from assistant.model import Draft
 from assistant.text import comparable, split_sentences

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compose_extractive import Draft as Work
+from assistant.compose.common import Draft as Work
 from assistant.draft_findings import FigureFindings, from_figures, good_floor
 from assistant.draft_left_out import LeftOutLog
 from assistant.evidence import Sentence, sentences_from_lines

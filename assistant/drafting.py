@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.compose_extractive import Draft as Work, _standard_title, phrase
+from assistant.compose.common import Draft as Work, _standard_title, phrase
 from assistant.evidence import Sentence, pick, score_sentences, sentences_from_lines
 from assistant.library import Library, label, standard_rating_fact
 from assistant.rating_rules import RATINGS, get_rules

@@ -50,7 +50,7 @@ DOC_WORDS = frozenset(content_terms("screening screenings sqs letter inspection 
 # about"): in a question they would match report sentences literally ("we looked at").
 QUERY_GENERIC = frozenset(content_terms(
     "look looked looking see seen saw happen happened happening mention mentioned describe described think "
-    "thought know knew anything something thing things kind sort lot get got like want need"
+    "thought know knew anything something thing things kind sort lot get got like want need often frequently"
 ))
 
 
@@ -75,6 +75,8 @@ class Sentence:
     coverage: float = 0.0  # share of the query's (IDF-weighted) terms the sentence contains
     terms: set[str] = field(default_factory=set)
     quote: str | None = None  # the source text when ``text`` is a rendering of it (a table row)
+    lexical: float = 0.0  # the lexical score before fusion (``assistant.select``)
+    similarity: float = 0.0  # embedding cosine with the question (``assistant.semantic``)
 
     def passage(self, n: int) -> Passage:
         q = self.quote or self.text
@@ -106,7 +108,10 @@ def sentences_from_lines(
                 continue  # addressed to a model, not evidence about a service
             if not re.search(r"[.!?][\"'\u201d\u2019)*]{0,3}$", s):
                 continue  # cut off by a page break: not a quotable sentence
-            if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (s[0].isupper() or s[0] in "\"'\u201c\u2018"):
+            # A list item may open in lower case ("3. undertake a health needs analysis ..."): the
+            # numbered recommendations read that way, and they are what "what did they recommend" wants.
+            if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (
+                    s[0].isupper() or s[0] in "\"'\u201c\u2018" or (bullet and pos == 0 and s[0].islower())):
                 continue
             out.append(
                 Sentence(
@@ -117,6 +122,24 @@ def sentences_from_lines(
                 )
             )
     return out
+
+
+def lead_in_of(line: str, current: str) -> tuple[str, bool]:
+    """(lead-in line now in force, whether ``line`` is a list item): a short line ending with ':'
+    ("Kirklees Clinical Commissioning Group should:") introduces the list items after it."""
+    if _LIST_PREFIX.match(line):
+        return current, True
+    return (line if line.rstrip().endswith(":") and len(line) < 200 else ""), False
+
+
+def with_lead_in(sentences: list[Sentence], lead_in: str) -> list[Sentence]:
+    """A list item is about what its lead-in names (who should act): the lead-in's words count for
+    matching; the quote stays the item itself."""
+    if lead_in:
+        extra = set(content_terms(lead_in))
+        for s in sentences:
+            s.terms |= extra
+    return sentences
 
 
 def sentences_from_hits(hits: Iterable, report_lines=None) -> list[Sentence]:
@@ -146,7 +169,7 @@ def sentences_from_hits(hits: Iterable, report_lines=None) -> list[Sentence]:
 
 def score_sentences(
     sentences: list[Sentence], query: str, *, standard: str | None = None, prefer_kinds: Sequence[str] = ("standard",),
-    stats: tuple[dict[str, int], int] | None = None, section_bonus: float = 1.5,
+    stats: tuple[dict[str, int], int] | None = None, section_bonus: float = 1.5, keep_known: bool = False,
 ) -> list[Sentence]:
     """Score by IDF-weighted query-term overlap, with small boosts for the standard's own section
     and the retriever's rank; returns the list sorted best first."""
@@ -161,8 +184,10 @@ def score_sentences(
     # leaving it in would only dilute every sentence's coverage.
     groups = _concept_groups(q_terms)  # before dropping: the abbreviation may be absent here
     all_terms = list(q_terms)
-    q_terms = [t for t in q_terms if df[t] > 0] or q_terms
     gdf, gn = stats if stats is not None else (df, n)
+    # ``keep_known`` (one report of a comparison): a term other reports contain still counts, so a
+    # report without the topic word is not scored as if its other words were the whole topic.
+    q_terms = [t for t in q_terms if df[t] > 0 or (keep_known and gdf.get(t, 0) > 0)] or q_terms
     weights = {t: (1.0 + math.log((gn + 1) / (gdf.get(t, df[t]) + 0.5))) * (0.35 if t in WEAK_TERMS else 1.0)
                for t in all_terms}
     grouped = {t for g in groups for t in g}
@@ -247,15 +272,20 @@ def pick(sentences: Sequence[Sentence], k: int, *, min_score: float = 0.5, max_s
 
 
 def merge(*groups: Iterable[Sentence]) -> list[Sentence]:
-    """Union of candidate sentences; the first occurrence (e.g. from a retrieved hit) wins."""
+    """Union of candidate sentences; the first occurrence (e.g. from a retrieved hit, which keeps
+    its rank) wins, with the terms of later copies added (the library's copy of a list item also
+    carries its lead-in line's words)."""
     out: list[Sentence] = []
-    seen: set[tuple[str, int, str]] = set()
+    seen: dict[tuple[str, int, str], Sentence] = {}
     for g in groups:
         for s in g:
             key = (s.source, s.line, s.text)
-            if key not in seen:
-                seen.add(key)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = s
                 out.append(s)
+            elif not s.terms <= first.terms:
+                first.terms = first.terms | s.terms
     return out
 
 

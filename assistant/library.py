@@ -109,7 +109,7 @@ class Library:
         return r
 
     def _raw_sentences(self, source: str) -> list:
-        from assistant.evidence import sentences_from_lines
+        from assistant.evidence import lead_in_of, sentences_from_lines, with_lead_in
 
         r = self.get(source)
         if r is None:
@@ -122,16 +122,18 @@ class Library:
                 for ln in range(sec.line_start, sec.line_end + 1):
                     owner[ln] = sec  # smaller sections overwrite bigger ones
             out = []
+            lead_in = ""  # "The Board should:" over a numbered list: its words count for the items
             for i, line in enumerate(usable_lines(r), 1):
                 if not line.strip():
                     continue
                 sec = owner.get(i)
-                out += sentences_from_lines(
+                lead_in, item = lead_in_of(line, lead_in)
+                out += with_lead_in(sentences_from_lines(
                     [line], i, source=r.source, service=r.service, section=getattr(sec, "id", "front"),
                     title=getattr(sec, "title", ""), page=r.page_of(i), kind=getattr(sec, "kind", None),
                     rating=getattr(sec, "rating_in_text", None), framework=r.framework, published=r.published,
                     hit_rank=99,
-                )
+                ), lead_in if item else "")
             cache[key] = out
         return cache[key]
 

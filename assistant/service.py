@@ -50,6 +50,9 @@ class Assistant:
             self.index.search("warm up", k=1)
         except Exception:
             pass
+        from assistant.select import warm_evidence
+
+        warm_evidence(self.lib, self.settings.evidence)  # sentence vectors for evidence selection
 
     def _check_question(self, question: str) -> str:
         return checked_question(question, self.settings.max_question_chars)

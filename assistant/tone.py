@@ -27,7 +27,8 @@ NEGATIVE = re.compile(
 )
 # Sentences that lean on the one before them: quoting them alone starts mid-thought.
 DANGLING = re.compile(
-    r"^(?:This|That|These|Those|It|Its|They|Their|Them|He|She|His|Her|Such|However|Therefore|Thus|Also|"
+    r"^(?:(?:Of|Among|Amongst|Within|From|Across|In|For|None of|All of|Most of|Some of|Each of|Many of|Half of|One of) "
+    r"(?:these|those|them|this|which)|This|That|These|Those|It|Its|They|Their|Them|He|She|His|Her|Such|However|Therefore|Thus|Also|"
     r"Furthermore|Moreover|Additionally|In addition|As a result|Consequently|Despite this|In this|"
     r"Similarly|Again|Here|There|Both|Others?|Another|The latter|The former|Even so|Nevertheless|But|And|So)\b"
 )

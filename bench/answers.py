@@ -7,6 +7,8 @@ the former "held-out" set: it was tuned on after its first run, so it is develop
 dev-3 (dev-3.jsonl, 80 questions written by an independent helper), dev-gen (dev-gen.jsonl over
 generated reports, from bench/gen_questions.py). ``--frozen LABEL`` runs only the frozen held-out
 set (heldout-frozen.jsonl; run it at most twice, never tune on it) into heldout-frozen.md.
+``--slice A:B`` runs questions A..B-1 of each set (e.g. ``--sets dev-3 --slice :40`` to tune on the first
+half of dev-3 and keep ``40:`` as a private check).
 Each line: {"q", "kind", "facts", "services"?, "sources"?, "history"?}. For every question it runs
 ``Assistant.ask`` and plain search top-3 on the same index in the same run, and measures:
 - answer-fact recall: share of expected facts found in the answer text (case-insensitive,
@@ -205,6 +207,9 @@ def main() -> None:
                     help="comma-separated development sets to run; NAME:N = first N questions, NAME:-N = last N")
     ap.add_argument("--frozen", metavar="LABEL", default=None,
                     help="run ONLY the frozen held-out set and append a run called LABEL to bench/results/heldout-frozen.md")
+    ap.add_argument("--slice", default=None, metavar="A:B",
+                    help="run only questions A..B-1 of each set (python slice), e.g. ':40' to tune on the first 40 "
+                         "of dev-3 and '40:' for the private check on the rest")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "answers.md")
     ap.add_argument("--label", default="", help="run label written in the heading (e.g. before / after)")
     args = ap.parse_args()
@@ -243,12 +248,15 @@ def main() -> None:
         if ":" in name:
             n = int(name.split(":")[1])
             qs = qs[:n] if n >= 0 else qs[n:]
+        elif args.slice:
+            a_, _, b_ = args.slice.partition(":")
+            qs = qs[int(a_) if a_ else None:int(b_) if b_ else None]
         rows = run_set(a, idx, qs)
         all_rows += rows
         tab, summary = table(rows)
         results[name] = {"summary": summary, "rows": rows}
         fu = summary["follow_up_recall"]
-        sections += [f"## {name}: {len(rows)} questions from `{qfile}` ({kind} index, {len(idx.reports())} reports)", ""] + tab + [
+        sections += [f"## {name}{' [' + args.slice + ']' if args.slice else ''}: {len(rows)} questions from `{qfile}` ({kind} index, {len(idx.reports())} reports)", ""] + tab + [
             "", f"- lookup + numeric mean words: {summary['lookup_numeric_mean_words']:.0f} (target <= 120)",
             f"- follow-up recall (questions with history): "
             + (f"{100 * fu:.1f}% (search top-3 on the question alone {100 * summary['follow_up_search_top3']:.1f}%)" if fu is not None else "-"), ""]

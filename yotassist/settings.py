@@ -59,6 +59,46 @@ class LLMSettings(BaseSettings):
     temperature: float = Field(default=0.0, description="Sampling temperature; 0 keeps answers repeatable.")
 
 
+class EvidenceSettings(BaseSettings):
+    """How extractive answers pick their sentences (``assistant.select``): a fused score of lexical
+    overlap, embedding similarity at sentence level, answer-type cues and the retriever's rank.
+    Tuned on the development sets (bench/answers.py), never on the frozen held-out set."""
+
+    model_config = SettingsConfigDict(env_prefix="YOTASSIST_EVIDENCE_", extra="ignore")
+
+    lexical_weight: float = Field(default=1.0, ge=0, description="Weight of the lexical score (IDF-weighted "
+                                  "overlap, normalised by the best candidate's) in the fused score.")
+    semantic_weight: float = Field(default=1.0, ge=0, description="Weight of the sentence's embedding cosine "
+                                   "with the question (same model as the index) in the fused score.")
+    semantic_floor: float = Field(default=0.3, ge=-1, le=1, description="Cosine below which a sentence gets no "
+                                  "semantic credit; above it, cosines are scaled within the candidate pool (its median "
+                                  "to 0, its best to 1).")
+    cue_weight: float = Field(default=0.6, ge=0, description="Bonus for a sentence carrying the kind of token the "
+                              "question asks for (who / when / how many / how often / share / where; "
+                              "assistant/data/answer_cues.toml).")
+    rank_weight: float = Field(default=0.25, ge=0, description="Bonus for sentences of the retriever's best hits "
+                               "(divided by 1 + hit rank).")
+    min_fused: float = Field(default=0.75, ge=0, description="Fused score a sentence needs to be shown; no "
+                             "candidate above it means 'no evidence found'.")
+    protect_rank: int = Field(default=2, ge=0, description="Sentences of the top this-many retrieved hits are "
+                              "protected: the best of them is never dropped for a weaker one.")
+    protect_similarity: float = Field(default=0.45, ge=-1, le=1, description="Cosine with the question a "
+                                      "top-hit sentence needs to be protected.")
+    semantic_alone: float = Field(default=0.55, ge=-1, le=1, description="Cosine at which a sentence that shares "
+                                  "too few words with the question may still be shown in a lookup (it answers in other "
+                                  "words); comparisons never admit a report on similarity alone.")
+    part_min_fused: float = Field(default=0.7, ge=0, description="Fused score the best sentence for one part of a "
+                                  "multi-part question needs; below it the answer says the reports do not say.")
+    part_similarity: float = Field(default=0.4, ge=-1, le=1, description="Cosine (with the part or the whole "
+                                   "question) that makes a sentence sharing few words a candidate for one part.")
+    part_subject_weight: float = Field(default=0.6, ge=0, description="For one part of a multi-part question, "
+                                       "weight of the sentence's fused score against the whole question (its subject).")
+    part_repeat_penalty: float = Field(default=0.3, ge=0, description="Penalty on a sentence already chosen for an "
+                                       "earlier part, so that parts get their own evidence when it is close.")
+    warm_max_sentences: int = Field(default=20000, ge=0, description="At warm-up, embed every report sentence when "
+                                    "the library has at most this many (vectors persist in the index's cache).")
+
+
 class Settings(BaseSettings):
     # No env_nested_delimiter: the groups read their own prefixes, so YOTASSIST_EMBED_MODEL is the one
     # spelling (a nested YOTASSIST_EMBED__MODEL would be a second, silently winning one).
@@ -75,6 +115,8 @@ class Settings(BaseSettings):
 
     embed: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model (YOTASSIST_EMBED_*).")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional language model (YOTASSIST_LLM_*).")
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings,
+                                       description="Evidence selection for extractive answers (YOTASSIST_EVIDENCE_*).")
 
     # Retrieval
     candidates: int = Field(default=50, ge=5, le=1000, description="Per-retriever candidates before fusion.")

@@ -1,0 +1,67 @@
+"""Sentence-level embeddings for evidence selection, with the index's own model and cache.
+
+Why the index's embedder: the query path is already loaded (ONNX int8, no torch) and its
+content-hash vector cache (``embed-cache.sqlite`` in the index folder) persists sentence vectors
+exactly as it persists chunk vectors, so a sentence is encoded once per index, ever; a warm
+answer only reads vectors back (an in-process map avoids even the sqlite read).
+
+Lexical overlap alone picks the sentence that repeats the question's words; the embedding also
+finds the one that answers it in other words ("who chairs" -> "the board is chaired by").
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Sequence
+
+import numpy as np
+
+
+class SentenceVectors:
+    """Unit vectors for sentence texts and questions, through ``index.embedder`` (a
+    ``CachedEmbedder``). ``available`` is False for an index without an embedder (then every
+    similarity is 0 and selection falls back to lexical scoring)."""
+
+    def __init__(self, index: Any) -> None:
+        self._embedder = getattr(index, "embedder", None)
+        self._mem: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self.encoded = 0  # texts that missed the in-process map (read from sqlite or encoded)
+
+    @property
+    def available(self) -> bool:
+        return self._embedder is not None and hasattr(self._embedder, "embed_documents")
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit row per text; unseen texts go through the embedder's content-hash cache."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        todo = [t for t in dict.fromkeys(texts) if t not in self._mem]
+        if todo:
+            got = np.asarray(self._embedder.embed_documents(todo), dtype=np.float32)
+            norms = np.linalg.norm(got, axis=1, keepdims=True)
+            got = got / np.where(norms == 0, 1.0, norms)
+            with self._lock:
+                self._mem.update(zip(todo, got))
+                self.encoded += len(todo)
+        return np.vstack([self._mem[t] for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        v = np.asarray(self._embedder.embed_query(text), dtype=np.float32)
+        n = float(np.linalg.norm(v))
+        return v / n if n else v
+
+    def similarities(self, question: str, texts: Sequence[str]) -> list[float]:
+        """Cosine of each text with the question (0.0 each when no embedder is available)."""
+        if not self.available or not texts:
+            return [0.0] * len(texts)
+        try:
+            m = self.vectors(list(texts))
+            return [float(x) for x in m @ self.query(question)]
+        except Exception:  # a broken model must not take the answer down: lexical scoring still works
+            return [0.0] * len(texts)
+
+    def warm(self, texts: Sequence[str]) -> None:
+        """Encode (or read back) ``texts`` now, so the first questions do not pay for it."""
+        if self.available and texts:
+            self.vectors(list(texts))

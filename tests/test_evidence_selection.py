@@ -1,0 +1,145 @@
+"""Evidence selection on two fictitious reports (tests/fixtures/evidence), real embedder and index:
+an antecedent kept with "Of these, ...", a multi-part question answered part by part (and a part
+the reports do not answer said so), a figure answered from the table row that prints it, a
+comparison that leaves out the report with no evidence and has no rating columns, and sentence
+vectors cached by content hash and read back, not re-encoded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.citations import recheck
+from assistant.parts import split_parts
+from assistant.select import vectors_of, with_antecedents
+from assistant.semantic import SentenceVectors
+from assistant.service import Assistant
+from assistant_support import ROOT, build_index
+
+FIXTURES = ROOT / "tests" / "fixtures" / "evidence"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("evidence-index") / "index"
+    build_index(d, sorted(FIXTURES.glob("*.txt")))
+    return d
+
+
+@pytest.fixture(scope="module")
+def assistant(index_dir):
+    from index.store import Index
+
+    a = Assistant(Index.open(index_dir=index_dir), mode="extractive")
+    a.warm()
+    return a
+
+
+def _ask(a: Assistant, q: str):
+    ans = a.ask(q)
+    assert ans.citations and all(recheck(ans.citations, a.lib.lines_of)), ans.answer
+    return ans
+
+
+def test_split_parts_gives_each_clause_its_own_part_with_the_subject() -> None:
+    parts = split_parts("brackenford management board - who chairs it now, since when, and who was chair before?")
+    assert [p.text for p in parts] == ["who chairs it now", "since when", "who was chair before"]
+    assert all("management board" in p.query for p in parts)
+    assert len(split_parts("What is the rate of children looked after per 10,000, compared with England?")) == 1
+
+
+def test_sentence_pointing_back_comes_with_its_antecedent(assistant) -> None:
+    ans = _ask(assistant, "How many of the children open to Brackenford were looked after?")
+    text = ans.answer
+    assert "Of these, nine were looked after" in text
+    assert "Forty-two children were open" in text
+    assert text.index("Forty-two children were open") < text.index("Of these, nine")
+
+
+def test_with_antecedents_adds_the_previous_sentence_once(assistant) -> None:
+    lib = assistant.lib
+    src = next(r.source for r in lib.reports if r.service == "Brackenford")
+    sents = lib.raw_sentences(src)
+    of_these = next(s for s in sents if s.text.startswith("Of these"))
+    got = with_antecedents([of_these], lib)
+    assert [s.text[:10] for s in got] == ["Forty-two ", "Of these, "]
+    assert len(with_antecedents(got, lib)) == 2  # already there: not added twice
+
+
+def test_multi_part_question_answered_part_by_part(assistant) -> None:
+    ans = _ask(assistant, "Brackenford management board: who chairs it, since when, and who chaired it before?")
+    for fact in ("Priya Okafor", "March 2022", "retired magistrate"):
+        assert fact in ans.answer, ans.answer
+    assert "do not say" not in ans.answer
+
+
+def test_part_the_reports_do_not_answer_is_said_so(assistant) -> None:
+    ans = _ask(assistant, "Who chairs the Brackenford management board, and how often does the board meet?")
+    assert "Priya Okafor" in ans.answer
+    assert "do not say: how often does the board meet" in ans.answer, ans.answer
+
+
+def test_figure_question_answered_from_the_table_row(assistant) -> None:
+    ans = _ask(assistant, "What is the rate of children looked after per 10,000 in Brackenford?")
+    first = ans.answer.splitlines()[0]
+    assert "71" in first, ans.answer  # the row that prints the figure leads, not the prose without it
+    assert any(c.quote.startswith("Children looked after (rate per 10,000 children)") for c in ans.citations)
+
+
+def test_comparison_leaves_out_a_report_without_evidence(assistant) -> None:
+    ans = _ask(assistant, "How do the services compare on reparation projects for children?")
+    assert ans.kind == "comparative"
+    rows = [ln for ln in ans.answer.splitlines() if ln.startswith("| ")]
+    assert rows[0].startswith("| Service | Evidence |")  # no rating or score columns for this topic
+    assert any(r.startswith("| Brackenford") and "Saltmarsh" in r for r in rows)
+    assert not any(r.startswith("| Oakhollow") for r in rows)
+    assert "No evidence on this topic was found in: Oakhollow (2024)" in ans.answer
+
+
+def test_sentence_vectors_cached_by_content_hash_and_reused(index_dir, assistant) -> None:
+    from index.store import Index
+
+    lib = assistant.lib
+    texts = [s.text for r in lib.reports for s in lib.sentences(r.source)]
+    assert vectors_of(lib).encoded >= len(set(texts))  # the warm-up embedded them
+    fresh = Index.open(index_dir=index_dir)  # a new process's view: nothing in memory
+    vec = SentenceVectors(fresh)
+    before = (fresh.embedder.stats.hits, fresh.embedder.stats.misses)
+    m = vec.vectors(texts)
+    assert m.shape == (len(texts), 384)
+    assert fresh.embedder.stats.misses == before[1]  # read back from the index's cache, not encoded
+    assert fresh.embedder.stats.hits - before[0] == len(set(texts))
+    vec.vectors(texts)
+    assert fresh.embedder.stats.hits - before[0] == len(set(texts))  # second time: from memory
+    vec.vectors(["A sentence no report contains, so it must be encoded once."])
+    assert fresh.embedder.stats.misses == before[1] + 1
+
+
+def test_list_items_carry_their_lead_in_words() -> None:
+    from assistant.evidence import lead_in_of, sentences_from_lines, with_lead_in
+
+    lines = ["The Fernholm Health Partnership should:", "", "1. fund a second speech therapist for the team by March.",
+             "Plain prose closes the list again."]
+    lead, out = "", []
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        lead, item = lead_in_of(line, lead)
+        out += with_lead_in(sentences_from_lines([line], i, source="x", service="Fernholm", section="recs", title=""),
+                            lead if item else "")
+    item = next(s for s in out if s.text.startswith("fund a second"))  # a list item may open in lower case
+    assert {"health", "partnership"} <= item.terms and item.quote is None
+    prose = next(s for s in out if s.text.startswith("Plain prose"))
+    assert "partnership" not in prose.terms
+
+
+def test_answer_cue_needs_new_words_not_the_questions_own() -> None:
+    from assistant.answer_cues import asked, carries
+
+    q = "who chairs the Fernholm board?"
+    wanted = asked(q)
+    assert [c.name for c in wanted] == ["who"]
+    assert carries("The board chair is keen to improve governance.", wanted, q) == 0.0  # only "chair" again
+    assert carries("The board is chaired by the Director of Housing.", wanted, q) == 1.0
+    assert carries("There were 71 children per 10,000.", asked("what rate per 10,000?"), "what rate per 10,000?") == 1.0
