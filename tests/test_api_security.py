@@ -336,10 +336,11 @@ def test_forged_host_is_refused(live_server: Server, host: str) -> None:
 def test_allowed_origin_and_host_settings(keyed_server: Server) -> None:
     key = {"X-API-Key": "s3cret-test-key"}
     with httpx.Client(base_url=keyed_server.base_url, timeout=120) as c:
-        ok = upload(c, "allowed-origin.txt", tiny_report("Allowshire"), Origin="http://allowed.example",
-                    **{"Sec-Fetch-Site": "cross-site"}, **key)
+        queued = c.post("/api/reports", files={"file": ("allowed-origin.txt", tiny_report("Allowshire"), "text/plain")},
+                        headers={"Origin": "http://allowed.example", "Sec-Fetch-Site": "cross-site", **key})
+        assert queued.headers["access-control-allow-origin"] == "http://allowed.example"
+        ok = finish_upload(queued)
         assert ok.status_code == 200, ok.text
-        assert ok.headers["access-control-allow-origin"] == "http://allowed.example"
         assert upload(c, "other-origin.txt", tiny_report("Othershire"), Origin="http://other.example", **key).status_code == 403
         assert c.get("/api/reports", headers={"Host": "reports.team.example"}).status_code == 200
         assert c.get("/api/reports", headers={"Host": "evil.example"}).status_code == 421
