@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
 from api.routes import ask, conversations, draft, health, ratings, reports
 from api.routes import check as check_route
-from api.http_contract import wrap_stack
+from api.http_contract import document_validation_errors, wrap_stack
 from api.security import SiteGuardMiddleware
 from yotassist import __version__
 from yotassist.settings import Settings, get_settings
@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "X-API-Key", "Authorization"],
         )
+    document_validation_errors(app)  # every 422 is documented as the ErrorOut it is
     wrap_stack(app)  # security headers, JSON error bodies and the real Allow header around everything
     return app
 
@@ -168,9 +169,11 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 413 and detail == "Content Too Large":
             detail = f"the request is too large (uploads are limited to {settings.max_upload_mb} MB)"
-        if exc.status_code == 400 and detail == "There was an error parsing the body":
-            # A body that is not valid UTF-8 JSON or not a well-formed form is a validation error
-            # like any other (422, as FastAPI answers JSON syntax errors), not an undocumented 400.
-            return JSONResponse({"detail": "invalid request: the body could not be parsed (not valid JSON "
-                                           "or not a well-formed multipart form)", "errors": []}, status_code=422)
+        if exc.status_code == 400:
+            # The app raises no 400 itself: these are FastAPI's and Starlette's body parsers (a body that
+            # is not valid UTF-8 JSON, a broken multipart form). A validation error like any other:
+            # 422, as FastAPI answers JSON syntax errors, not an undocumented 400.
+            why = "not valid JSON or not a well-formed form" if detail == "There was an error parsing the body" else detail
+            return JSONResponse({"detail": f"invalid request: the body could not be parsed ({why.rstrip('.')})",
+                                 "errors": []}, status_code=422)
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -130,19 +130,15 @@ class Backend:
         ``UploadRejected(422)`` saying why."""
         from index.chunker import chunk_report
         from index.naming import safe_source_name
-        from index.pipeline import parse_checked
+        from index.pipeline import check_chunk_count, parse_checked
         from ingest.errors import IngestError
 
         source = safe_source_name(filename)
         try:
             report = parse_checked(data, source, allow_unstructured=force)
+            check_chunk_count(len(chunk_report(report, "check")), self.settings.max_chunks_per_document)
         except (IngestError, ValueError, UnicodeDecodeError) as exc:  # the file, not the server, is at fault
             raise UploadRejected(422, _one_line(exc) or "the file could not be read as a report") from exc
-        limit = self.settings.max_chunks_per_document
-        count = len(chunk_report(report, "check"))
-        if count > limit:
-            raise UploadRejected(422, f"the document would make {count} chunks, more than the limit of {limit} per "
-                                      "document (YOTASSIST_MAX_CHUNKS_PER_DOCUMENT)")
         return source, report
 
     def ingest(self, data: bytes, filename: str, force: bool = False, progress: Any = None,

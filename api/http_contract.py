@@ -36,6 +36,39 @@ def wrap_stack(app: Any) -> None:
     app.build_middleware_stack = build_wrapped
 
 
+def document_validation_errors(app: Any) -> None:
+    """Make the schema say what a 422 really is. FastAPI documents its own ``HTTPValidationError``
+    (``detail`` as a list) on every route that does not declare a 422, but this app answers every
+    validation error with ``ErrorOut`` (``detail`` a string, field errors in ``errors``)."""
+    from api.schemas import ErrorOut
+
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+        for item in spec.get("paths", {}).values():
+            for operation in item.values():
+                answer = operation.get("responses", {}).get("422")
+                if not answer:
+                    continue
+                for media in answer.get("content", {}).values():
+                    if media.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
+                        media["schema"] = {"$ref": "#/components/schemas/ErrorOut"}
+        text = json.dumps(spec)
+        if "/HTTPValidationError" not in text:
+            schemas.pop("HTTPValidationError", None)
+            if "/ValidationError" not in json.dumps(spec):
+                schemas.pop("ValidationError", None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi
+
+
 class JsonErrorBodyMiddleware:
     """Turns a text/plain error answer (4xx/5xx) into ``{"detail": ...}`` JSON, same status."""
 

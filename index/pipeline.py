@@ -46,6 +46,12 @@ def parse_checked(data: bytes, source: str, *, allow_unstructured: bool = False)
     return report
 
 
+def check_chunk_count(count: int, limit: int) -> None:
+    if count > limit:
+        raise DocumentRefused(f"the document would make {count} chunks, more than the limit of {limit} per "
+                              "document (YOTASSIST_MAX_CHUNKS_PER_DOCUMENT); split it, or raise the limit")
+
+
 def prepare(index: Any, data: bytes, source: str, sha: str, version: str, *, allow_unstructured: bool = False,
             progress: Progress | None = None, parsed: Report | None = None) -> tuple[Report, list[Chunk], Any]:
     """(report, chunks, vectors) for ``data``; raises on a file that cannot be read or is refused.
@@ -61,10 +67,7 @@ def prepare(index: Any, data: bytes, source: str, sha: str, version: str, *, all
     chunks = chunk_report(report, version)
     if not chunks:
         raise ValueError("no indexable text found in the file")
-    limit = index.settings.max_chunks_per_document
-    if len(chunks) > limit:
-        raise DocumentRefused(f"the document would make {len(chunks)} chunks, more than the limit of {limit} per "
-                              "document (YOTASSIST_MAX_CHUNKS_PER_DOCUMENT); split it, or raise the limit")
+    check_chunk_count(len(chunks), index.settings.max_chunks_per_document)
     total = len(chunks)
     done = 0
 

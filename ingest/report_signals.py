@@ -68,4 +68,4 @@ def refusal(report: Report) -> str | None:
         return None
     return ("this does not look like an inspection report: no ratings table, no key-question table and no "
             f"standard sections such as '2.2 Planning' were found in its {signals.lines} lines; "
-            "upload it with force (yotassist ingest --force) to index it anyway")
+            "to index it anyway, force it (the upload's force field or page checkbox, or yotassist ingest --force)")

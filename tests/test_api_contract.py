@@ -4,6 +4,7 @@ absurd number of key-question values is one clear refusal (API and CLI)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import uuid
 
@@ -44,12 +45,14 @@ def test_malformed_json_bodies_are_documented_422s(client: httpx.Client, path: s
     assert "400" not in documented
 
 
-def test_malformed_multipart_upload_is_a_documented_422(client: httpx.Client) -> None:
+@pytest.mark.parametrize("path", ["/api/reports", "/api/check"])
+def test_malformed_multipart_upload_is_a_documented_422(client: httpx.Client, path: str) -> None:
     boundary = uuid.uuid4().hex
-    body = b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\nno end'
-    r = client.post("/api/reports", content=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
-    assert_json_error(r, 422)
-    assert "422" in client.get("/openapi.json").json()["paths"]["/api/reports"]["post"]["responses"]
+    for body in (b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\nno end',
+                 b"--" + boundary.encode() + b"\r\nNone--" + boundary.encode() + b"--\r\n"):
+        r = client.post(path, content=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        assert_json_error(r, 422)
+    assert "422" in client.get("/openapi.json").json()["paths"][path]["post"]["responses"]
 
 
 @pytest.mark.parametrize("page", ["3", 3.5, True, [3]])
@@ -102,3 +105,16 @@ def test_five_thousand_key_question_values_are_refused_in_one_line(client: httpx
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "5000 values" in lines[0] and "at most 6" in lines[0], proc.stderr
     assert len(lines[0]) < 300
+
+
+def test_every_documented_422_has_the_shape_the_api_answers_with(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            answer = operation["responses"].get("422")
+            if answer:
+                assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut"), (method, path)
+    assert "HTTPValidationError" not in json.dumps(spec)
+    r = client.get("/api/conversations/00000000-0000-0000-0000-000000000000/export", params={"format": "null"})
+    assert_json_error(r, 422)
+    assert isinstance(r.json()["errors"], list)
