@@ -23,7 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
 from api.routes import ask, conversations, draft, health, ratings, reports
 from api.routes import check as check_route
-from api.security import SecurityHeadersMiddleware, SiteGuardMiddleware
+from api.http_contract import document_validation_errors, wrap_stack
+from api.security import SiteGuardMiddleware
 from yotassist import __version__
 from yotassist.settings import Settings, get_settings
 
@@ -36,7 +37,11 @@ DESCRIPTION = """Ask questions about youth justice inspection reports, draft fin
 with every claim cited to a report, a section and the exact lines.
 
 Write endpoints (`POST /api/reports`, `DELETE /api/reports/{id}`) need the `X-API-Key` header
-when the server was started with `YOTASSIST_API_KEY`."""
+when the server was started with `YOTASSIST_API_KEY`.
+
+An upload is checked at once (type, size, that it parses and looks like an inspection report, its
+chunk count) and then indexed in the background: `POST /api/reports` answers `202` with a job, and
+`GET /api/jobs/{id}` shows its stage and progress, then the indexed report."""
 
 
 class BrokenInstall(RuntimeError):
@@ -56,7 +61,9 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         idx = index if index is not None else await run_in_threadpool(open_index, settings)
-        backend = Backend(settings=settings, index=idx)
+        from api.jobs import UploadJobs
+
+        backend = Backend(settings=settings, index=idx, jobs=UploadJobs(settings.upload_jobs_kept))
         backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
         # load the reports and the embedder now, so the first question is as fast as the rest
         warm = getattr(backend.assistant, "warm", None)
@@ -68,6 +75,7 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
 
         app.state.conversations = await run_in_threadpool(open_store, settings)
         yield
+        backend.jobs.close()
         await run_in_threadpool(app.state.conversations.close)
         close = getattr(idx, "close", None)
         if index is None and callable(close):
@@ -97,6 +105,11 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
     _install_error_handlers(app, settings)
     _install_page(app)
 
+    from api.faults import IndexFaultMiddleware, IndexHealth
+
+    app.state.index_health = IndexHealth()
+    app.add_middleware(IndexFaultMiddleware, health=app.state.index_health, url=settings.chroma_url)
+
     app.add_middleware(SiteGuardMiddleware, bind_host=settings.host, hosts=list(settings.allowed_hosts),
                        cors_origins=list(settings.cors_origins))
     if settings.cors_origins:  # closed by default: only configured origins get CORS headers
@@ -108,7 +121,8 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "X-API-Key", "Authorization"],
         )
-    app.add_middleware(SecurityHeadersMiddleware)
+    document_validation_errors(app)  # every 422 is documented as the ErrorOut it is
+    wrap_stack(app)  # security headers, JSON error bodies and the real Allow header around everything
     return app
 
 
@@ -155,4 +169,11 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 413 and detail == "Content Too Large":
             detail = f"the request is too large (uploads are limited to {settings.max_upload_mb} MB)"
+        if exc.status_code == 400:
+            # The app raises no 400 itself: these are FastAPI's and Starlette's body parsers (a body that
+            # is not valid UTF-8 JSON, a broken multipart form). A validation error like any other:
+            # 422, as FastAPI answers JSON syntax errors, not an undocumented 400.
+            why = "not valid JSON or not a well-formed form" if detail == "There was an error parsing the body" else detail
+            return JSONResponse({"detail": f"invalid request: the body could not be parsed ({why.rstrip('.')})",
+                                 "errors": []}, status_code=422)
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))

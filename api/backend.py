@@ -94,9 +94,10 @@ def make_assistant(index: Any, settings: "Settings") -> Any:
 class Backend:
     """Everything a request needs, created once per app by the lifespan.
 
-    ``write_lock`` serialises uploads and deletions inside this process so that two uploads of
-    the same name can never interleave; readers never take it (the index keeps reads
-    consistent while a write is in progress). ``_ratings_cache`` holds rated reports by
+    ``write_lock`` serialises deletions inside this process; uploads are indexed one at a time by
+    the ``jobs`` worker (``api.jobs``), and the index's own cross-process lock guards every commit;
+    readers never take either (the index keeps reads consistent while a write is in progress).
+    ``_ratings_cache`` holds rated reports by
     (source, content hash) and drops the least recently used beyond
     ``settings.ratings_cache_entries``, so a long-running server that sees many uploads and
     removals does not keep every old version's rating for ever.
@@ -106,6 +107,7 @@ class Backend:
     index: Any
     assistant: Any = None
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    jobs: Any = None  # api.jobs.UploadJobs, made by the lifespan
     _ratings_cache: OrderedDict[tuple[str, str | None], Any] = field(default_factory=OrderedDict)
     _ratings_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -122,17 +124,37 @@ class Backend:
             return None
         return self.index.get_report(source)
 
-    def ingest(self, data: bytes, filename: str) -> tuple[str, ReportOut, list[str]]:
-        """Parse, rate-check and index one uploaded file through the same path as ``yotassist ingest``."""
-        with self.write_lock:
-            try:
-                result = self.index.ingest_bytes(data, filename)
-            except Exception as exc:  # IngestError and friends: the file, not the server, is at fault
-                from ingest.errors import IngestError
+    def check_upload(self, data: bytes, filename: str, force: bool = False) -> tuple[str, "Report"]:
+        """The cheap checks before an upload is queued: it parses, has text, looks like an inspection
+        report (unless ``force``) and stays within the chunk limit. (stored name, parsed report), or
+        ``UploadRejected(422)`` saying why."""
+        from index.chunker import chunk_report
+        from index.naming import safe_source_name
+        from index.pipeline import check_chunk_count, parse_checked
+        from ingest.errors import IngestError
 
-                if isinstance(exc, (IngestError, ValueError, UnicodeDecodeError)):
-                    raise UploadRejected(422, _one_line(exc) or "the file could not be read as a report") from exc
-                raise
+        source = safe_source_name(filename)
+        try:
+            report = parse_checked(data, source, allow_unstructured=force)
+            check_chunk_count(len(chunk_report(report, "check")), self.settings.max_chunks_per_document)
+        except (IngestError, ValueError, UnicodeDecodeError) as exc:  # the file, not the server, is at fault
+            raise UploadRejected(422, _one_line(exc) or "the file could not be read as a report") from exc
+        return source, report
+
+    def ingest(self, data: bytes, filename: str, force: bool = False, progress: Any = None,
+               parsed: "Report | None" = None) -> tuple[str, ReportOut, list[str]]:
+        """Parse, rate-check and index one uploaded file through the same path as ``yotassist ingest``.
+
+        No in-process lock is held: the index takes its cross-process write lock only to write
+        and commit, so searches, deletions and CLI commands are not held up by the embedding."""
+        try:
+            result = self.index.ingest_bytes(data, filename, allow_unstructured=force, progress=progress, parsed=parsed)
+        except Exception as exc:  # IngestError and friends: the file, not the server, is at fault
+            from ingest.errors import IngestError
+
+            if isinstance(exc, (IngestError, ValueError, UnicodeDecodeError)):
+                raise UploadRejected(422, _one_line(exc) or "the file could not be read as a report") from exc
+            raise
         status = str(getattr(result, "status", "added"))
         if status not in ("added", "updated", "unchanged"):
             message = getattr(result, "error", None) or getattr(result, "message", None) or "the file could not be parsed"

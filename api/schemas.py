@@ -8,11 +8,12 @@ does not change when the index package adds internal fields.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.model import Answer, Citation, Draft  # noqa: F401  (re-exported for routes)
+from assistant.rating_spec import MAX_KEY_QUESTIONS
 from index.store import ReportSummary
 
 # A hard ceiling for the schema; the configurable, usually lower limit is
@@ -57,9 +58,11 @@ class AskIn(BaseModel):
 
 
 class KQCount(BaseModel):
-    """One key-question row as counts (``yes`` of ``relevant`` cases) or as a printed percentage."""
+    """One key-question row as counts (``yes`` of ``relevant`` cases) or as a printed percentage.
 
-    model_config = ConfigDict(extra="forbid")
+    Strict: ``"72"`` or ``true`` for a number is refused (422), as the schema says, not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     yes: int | None = Field(default=None, ge=0, le=100_000)
     relevant: int | None = Field(default=None, ge=1, le=100_000)
@@ -84,7 +87,7 @@ class DraftIn(BaseModel):
     kind: DraftKind
     service: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=NOTES_MAX)
-    kq: list[KQCount] | None = Field(default=None, max_length=6)
+    kq: list[KQCount] | None = Field(default=None, max_length=MAX_KEY_QUESTIONS)
     mode: AnswerMode | None = Field(default=None, description=MODE_DOC)
     framework: Literal["2018", "2021"] | None = Field(
         default=None, description="Set to draft for a new inspection (the service need not be indexed).")
@@ -104,6 +107,20 @@ class DomainDraftIn(BaseModel):
         default=None, description="Ratings of the other standards, for the overall band.")
 
 
+class CitationIn(Citation):
+    """A citation posted back by the client: strict types (a page of ``"3"`` is refused, not coerced)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class DraftDocxIn(Draft):
+    """The body of POST /api/draft/docx: a draft as POST /api/draft returned it, strictly typed."""
+
+    model_config = ConfigDict(strict=True)
+
+    citations: list[CitationIn] = Field(default_factory=list)
+
+
 class ReportOut(ReportSummary):
     """One indexed report as listed by GET /api/reports: the index's summary plus its id."""
 
@@ -114,6 +131,20 @@ class UploadOut(BaseModel):
     status: Literal["added", "updated", "unchanged"]
     report: ReportOut
     warnings: list[str] = Field(default_factory=list)
+
+
+class JobOut(BaseModel):
+    """An upload being indexed in the background (``POST /api/reports`` answers 202 with this)."""
+
+    id: str
+    url: str = Field(description="Where to poll: GET /api/jobs/{id}.")
+    filename: str
+    state: Literal["queued", "running", "done", "failed"]
+    stage: str = Field(description="queued, parsing, chunking, embedding, writing or done.")
+    progress: float = Field(ge=0, le=1, description="Share of the work done (0 to 1).")
+    status_code: int | None = Field(default=None, description="When finished: 200, or the 4xx/5xx the upload failed with.")
+    error: str | None = None
+    result: UploadOut | None = Field(default=None, description="When done: the indexed report.")
 
 
 class DeleteOut(BaseModel):
@@ -203,13 +234,18 @@ class RateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     framework: Literal["2018", "2021"] = "2021"
-    key_questions: dict[StandardId, list[KQCount]] = Field(default_factory=dict)
+    key_questions: dict[StandardId, Annotated[list[KQCount], Field(max_length=MAX_KEY_QUESTIONS)]] = Field(
+        default_factory=dict, description=f"At most {MAX_KEY_QUESTIONS} values per standard.")
     published: dict[StandardId, RatingName] = Field(
         default_factory=dict, description="Ratings for qualitative standards (or published ones to compare)."
     )
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    """``ok`` with the report count (200), or ``down`` naming the dependency that is not answering (503)."""
+
+    status: Literal["ok", "down"]
     version: str
-    reports: int
+    reports: int | None = None
+    index: Literal["ok", "down"] = Field(default="ok", description="The index (embedded folder or Chroma server).")
+    detail: str | None = Field(default=None, description="Why a dependency is down.")

@@ -25,90 +25,21 @@ failed write only deletes its own version's chunks, never the committed version'
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import re
 import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
-
-from pydantic import BaseModel, Field
+from typing import Any, Iterable, Sequence
 
 from index.model import Chunk, Hit
+from index.naming import _exact, safe_source_name
+from index.results import IngestResult, IngestSummary, ReportSummary, Status  # noqa: F401  (re-exported)
 from ingest.model import Report
 from ingest.loaders import SUPPORTED as LOADER_SUFFIXES
 from yotassist.settings import Settings, get_settings
 
 SUPPORTED_EXTS = frozenset(LOADER_SUFFIXES)  # whatever the parser can load, .docx included
-Status = Literal["added", "updated", "unchanged", "failed"]
-
-
-class IngestResult(BaseModel):
-    source: str
-    status: Status
-    chunks: int = 0
-    error: str | None = None
-    path: str | None = None
-    seconds: float = 0.0
-    warnings: list[str] = Field(default_factory=list)
-
-
-class IngestSummary(BaseModel):
-    results: list[IngestResult] = Field(default_factory=list)
-    seconds: float = 0.0
-    embedded: int = 0  # chunks that had to be embedded (cache misses)
-    cached: int = 0  # chunks whose vectors came from the cache
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def chunks(self) -> int:
-        return sum(r.chunks for r in self.results if r.status in ("added", "updated"))
-
-    @property
-    def ok(self) -> bool:
-        return all(r.status != "failed" for r in self.results)
-
-
-class ReportSummary(BaseModel):
-    source: str
-    service: str | None = None
-    published: str | None = None
-    year: int | None = None
-    framework: str | None = None
-    report_type: str | None = None
-    overall: str | None = None
-    score: int | None = None
-    max_score: int | None = None
-    resettlement: str | None = None
-    sha256: str | None = None
-    chunks: int = 0
-    name: str | None = Field(default=None, description="The file name as uploaded (the id may be a slug of it).")
-
-
-def safe_source_name(filename: str) -> str:
-    """The stable, unique name a file is stored and cited under: its base name when that is
-    already plain (letters, digits, ``._ ()+-``), else a slug plus a short hash of the original
-    name, so two names that differ only in characters the slug drops (``報告.txt``, ``отчёт.txt``)
-    never land on one stored name. Idempotent: a stored name maps to itself."""
-    base = Path(str(filename).replace("\\", "/")).name.strip()
-    name = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", base).strip(" .")
-    name = re.sub(r"_+", "_", name)[:180]
-    if name == base and name not in {"", ".", ".."}:
-        return name
-    stem, suffix = os.path.splitext(name)
-    if not re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix):
-        stem, suffix = name, os.path.splitext(base)[1].lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", os.path.splitext(base)[1]) else ""
-    digest = hashlib.sha1(base.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{(stem.strip(' ._') or 'upload')[:160]}-{digest}{suffix}"
-
-
-def _exact(source: str) -> str | None:
-    """``source`` when it is a stored name as given (ids are looked up exactly), else None."""
-    return source if source and safe_source_name(source) == source else None
 
 
 def _load_report_from_bytes(data: bytes, filename: str) -> Report:
@@ -239,8 +170,9 @@ class Index:
                 missing.append(IngestResult(source=p.name, status="failed", path=str(p), error=f"no such file or folder: {p}"))
         return files, missing
 
-    def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestSummary:
-        """Index files and folders; each file is added, updated, unchanged or failed on its own."""
+    def ingest(self, paths: Sequence[Path], progress: bool = True, allow_unstructured: bool = False) -> IngestSummary:
+        """Index files and folders; each file is added, updated, unchanged or failed on its own.
+        ``allow_unstructured`` (``--force``): take documents with no report structure too."""
         t0 = time.perf_counter()
         files, results = self._expand(paths)
         summary = IngestSummary(results=list(results))
@@ -258,7 +190,7 @@ class Index:
             except OSError as exc:
                 summary.results.append(IngestResult(source=f.name, status="failed", path=str(f), error=f"cannot read {f}: {exc.strerror}"))
             else:
-                res = self._ingest_one(data, f.name)
+                res = self._ingest_one(data, f.name, allow_unstructured=allow_unstructured)
                 res.path = str(f)
                 summary.results.append(res)
             if bar is not None:
@@ -272,21 +204,26 @@ class Index:
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
 
-    def ingest_bytes(self, data: bytes, filename: str) -> IngestResult:
-        """The upload path: same steps as ``ingest``; the bytes are kept under sources/."""
+    def ingest_bytes(self, data: bytes, filename: str, allow_unstructured: bool = False,
+                     progress: Any = None, parsed: Report | None = None) -> IngestResult:
+        """The upload path: same steps as ``ingest``; the bytes are kept under sources/.
+        ``progress(stage, fraction)`` follows the work (``index.pipeline``); ``parsed``: the report
+        the caller already parsed from these bytes (an upload checked before it was queued)."""
         limit = self.settings.max_upload_mb * 1024 * 1024
         if len(data) > limit:
             return IngestResult(source=safe_source_name(filename), status="failed",
                                 error=f"file is larger than {self.settings.max_upload_mb} MB")
-        return self._ingest_one(data, filename)
+        return self._ingest_one(data, filename, allow_unstructured=allow_unstructured, progress=progress, parsed=parsed)
 
     def _embed_stats(self) -> tuple[int, int]:
         if self._embedder is None:
             return (0, 0)
         return (self._embedder.stats.misses, self._embedder.stats.hits)
 
-    def _ingest_one(self, data: bytes, filename: str, force: bool = False, name: str | None = None) -> IngestResult:
-        """Parse, chunk and embed outside the write lock; write the chunks and commit inside it."""
+    def _ingest_one(self, data: bytes, filename: str, force: bool = False, name: str | None = None,
+                    allow_unstructured: bool = False, progress: Any = None, parsed: Report | None = None) -> IngestResult:
+        """Parse, chunk and embed outside the write lock; write the chunks and commit inside it.
+        ``allow_unstructured``: the user forces a document with no report structure in."""
         t0 = time.perf_counter()
         source = safe_source_name(filename)
         name = name or Path(str(filename).replace("\\", "/")).name.strip() or source
@@ -300,27 +237,20 @@ class Index:
         # A forced re-ingest (reindex) writes beside the committed version under fresh ids.
         version = f"{sha[:16]}.{time.time_ns() % 10**10}" if force else sha[:16]
         try:
-            report, chunks, vectors = self._prepare(data, source, sha, version)
+            report, chunks, vectors = self._prepare(data, source, sha, version, allow_unstructured, progress, parsed)
         except Exception as exc:  # one bad file never stops the others nor leaves half data
             return IngestResult(source=source, status="failed", error=_one_line(exc),
                                 seconds=round(time.perf_counter() - t0, 3))
         with self.write_lock.hold(), self._lock:
             return self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0, name)
 
-    def _prepare(self, data: bytes, source: str, sha: str, version: str) -> tuple[Report, list[Chunk], Any]:
-        """Parse, chunk and embed: no index writes, so no lock is needed."""
-        report = _load_report_from_bytes(data, source)
-        report.source = source
-        report.sha256 = sha
-        if not report.lines:
-            raise ValueError("no text found in the file")
-        from index.chunker import chunk_report, embedding_text
+    def _prepare(self, data: bytes, source: str, sha: str, version: str, allow_unstructured: bool = False,
+                 progress: Any = None, parsed: Report | None = None) -> tuple[Report, list[Chunk], Any]:
+        """Parse, check, chunk and embed (``index.pipeline``): no index writes, so no lock is needed."""
+        from index.pipeline import prepare
 
-        chunks = chunk_report(report, version)
-        if not chunks:
-            raise ValueError("no indexable text found in the file")
-        vectors = self.embedder.embed_documents([embedding_text(c) for c in chunks])
-        return report, chunks, vectors
+        return prepare(self, data, source, sha, version, allow_unstructured=allow_unstructured, progress=progress,
+                       parsed=parsed)
 
     @property
     def write_lock(self) -> Any:
@@ -351,6 +281,10 @@ class Index:
         except Exception as exc:
             if written:
                 self._discard_uncommitted(source, version)
+            from index.unreachable import IndexUnreachable, describe, unreachable
+
+            if unreachable(exc):  # the server went away: every later file would fail the same way
+                raise IndexUnreachable(describe(exc, self.chroma_url)) from None
             return IngestResult(source=source, status="failed", error=_one_line(exc),
                                 seconds=round(time.perf_counter() - t0, 3))
         try:
@@ -384,7 +318,9 @@ class Index:
                 if data is None:
                     summary.results.append(IngestResult(source=source, status="failed", error="stored source file is missing"))
                     continue
-                res = self._ingest_one(data, source, force=True, name=(self._read_record(source) or {}).get("name"))
+                # Accepted once (perhaps forced): only the chunk limit applies again.
+                res = self._ingest_one(data, source, force=True, name=(self._read_record(source) or {}).get("name"),
+                                       allow_unstructured=True)
                 summary.results.append(res)
         self.persist_view()
         summary.seconds = round(time.perf_counter() - t0, 3)

@@ -136,6 +136,27 @@ def start_server(index_dir: Path, home: Path, *, api_key: str | None = None, rea
     raise RuntimeError(f"server did not become ready in {ready_timeout} s:\n{server.log()}")
 
 
+def finish_upload(response: httpx.Response, timeout: float = 600) -> httpx.Response:
+    """An upload's final answer. ``POST /api/reports`` answers 202 with a job once the file passed
+    its checks; this polls ``GET /api/jobs/{id}`` until the job ends and returns what it ended with
+    as a response: 200 with the ``UploadOut`` body, or the job's failure status with its ``detail``.
+    Any other answer (401, 413, 415, 422...) is returned as it is."""
+    if response.status_code != 202:
+        return response
+    url = str(response.request.url.join(response.json()["url"]))
+    deadline = time.monotonic() + timeout
+    while True:
+        job = httpx.get(url, timeout=60).json()
+        if job["state"] in ("done", "failed"):
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"upload job did not finish in {timeout} s: {job}")
+        time.sleep(0.2)
+    if job["state"] == "done":
+        return httpx.Response(200, json=job["result"], request=response.request)
+    return httpx.Response(job["status_code"], json={"detail": job["error"]}, request=response.request)
+
+
 # ---------------------------------------------------------------------------------------------
 # derived fictitious reports for upload tests (made from our own samples, never the corpus)
 

@@ -12,7 +12,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from api_support import TEST_MAX_UPLOAD_MB, Server, start_server
+from api_support import TEST_MAX_UPLOAD_MB, Server, finish_upload, start_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -34,7 +34,8 @@ def multipart(filename: bytes, data: bytes, content_type: bytes = b"text/plain")
 
 
 def upload(client: httpx.Client, name: str, data: bytes, **headers: str) -> httpx.Response:
-    return client.post("/api/reports", files={"file": (name, data, "text/plain")}, headers=headers)
+    """Upload and follow the job to its end (``finish_upload``): 200 + the indexed report, or the refusal."""
+    return finish_upload(client.post("/api/reports", files={"file": (name, data, "text/plain")}, headers=headers))
 
 
 def files_under(folder: Path) -> set[Path]:
@@ -70,7 +71,7 @@ def test_path_parts_never_escape(client: httpx.Client, live_server: Server, raw_
 
 def test_nul_and_control_characters_in_name(client: httpx.Client, live_server: Server) -> None:
     body, ctype = multipart(b"nul\x00name\x07\x1b.txt", tiny_report("Nulshire"))
-    r = client.post("/api/reports", content=body, headers={"Content-Type": ctype})
+    r = finish_upload(client.post("/api/reports", content=body, headers={"Content-Type": ctype}))
     assert r.status_code == 200, r.text
     name = r.json()["report"]["id"]
     assert "\x00" not in name and "\x07" not in name and "\x1b" not in name and name.endswith(".txt")
@@ -335,10 +336,11 @@ def test_forged_host_is_refused(live_server: Server, host: str) -> None:
 def test_allowed_origin_and_host_settings(keyed_server: Server) -> None:
     key = {"X-API-Key": "s3cret-test-key"}
     with httpx.Client(base_url=keyed_server.base_url, timeout=120) as c:
-        ok = upload(c, "allowed-origin.txt", tiny_report("Allowshire"), Origin="http://allowed.example",
-                    **{"Sec-Fetch-Site": "cross-site"}, **key)
+        queued = c.post("/api/reports", files={"file": ("allowed-origin.txt", tiny_report("Allowshire"), "text/plain")},
+                        headers={"Origin": "http://allowed.example", "Sec-Fetch-Site": "cross-site", **key})
+        assert queued.headers["access-control-allow-origin"] == "http://allowed.example"
+        ok = finish_upload(queued)
         assert ok.status_code == 200, ok.text
-        assert ok.headers["access-control-allow-origin"] == "http://allowed.example"
         assert upload(c, "other-origin.txt", tiny_report("Othershire"), Origin="http://other.example", **key).status_code == 403
         assert c.get("/api/reports", headers={"Host": "reports.team.example"}).status_code == 200
         assert c.get("/api/reports", headers={"Host": "evil.example"}).status_code == 421

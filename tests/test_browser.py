@@ -72,6 +72,9 @@ def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path
     report.write_bytes(derived_report("Brackenfield", disagree_22=True))
     rejected = tmp_path / "notes.xlsx"
     rejected.write_bytes(b"PK\x03\x04 not a report")
+    prose = tmp_path / "minutes.txt"
+    prose.write_text("\n".join(f"Item {i}: the group talked about the garden, the rota and the summer outing."
+                                for i in range(40)), encoding="utf-8")
     try:
         page.get_by_role("tab", name="Reports").click()
         page.get_by_label("Report file").set_input_files(str(rejected))
@@ -81,11 +84,27 @@ def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path
         expect(message).to_have_class(re.compile("error"))
         page.screenshot(path=str(artifacts / "browser-4-upload-rejected.png"))
 
+        # Not a report: refused with the reason; ticking the box would force it in.
+        page.get_by_label("Report file").set_input_files(str(prose))
+        page.get_by_role("button", name="Upload").click()
+        expect(message).to_contain_text("does not look like an inspection report", timeout=60_000)
+        expect(page.get_by_label("Index it even if it does not look like an inspection report")).not_to_be_checked()
+
+        # A report: indexed in the background while the page shows the job's stage and share done.
+        page.evaluate("""() => {
+            window.__uploadStates = [];
+            const node = document.querySelector('#upload-state');
+            new MutationObserver(() => window.__uploadStates.push(node.textContent))
+                .observe(node, {childList: true, characterData: true, subtree: true});
+        }""")
         page.get_by_label("Report file").set_input_files(str(report))
         page.get_by_role("button", name="Upload").click()
         expect(page.locator("#upload-progress")).to_be_visible()
         expect(message).to_contain_text("brackenfield-2023.txt was added", timeout=180_000)
         expect(page.locator(".reports-table")).to_contain_text("Brackenfield")
+        states = page.evaluate("window.__uploadStates")
+        job_states = [t for t in states if re.search(r"(Queued|Parsing|Splitting|Indexing passages|Saving).*\d+%", t)]
+        assert job_states, states  # the job's progress was shown, not just a spinner
         page.screenshot(path=str(artifacts / "browser-5-uploaded.png"))
 
         page.get_by_role("tab", name="Ratings").click()

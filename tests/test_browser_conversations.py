@@ -16,7 +16,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from api_support import ROOT, Server, cli, server_env, start_server
+from api_support import ROOT, Server, cli, finish_upload, server_env, start_server
 from browser_support import WORD_BREAK_CHECK, ask, horizontal_overflow, overlaps, run_axe, wait_answer
 from llm_support import peer, script, seen  # noqa: F401  (peer is a fixture)
 
@@ -322,8 +322,8 @@ def test_sqs_rows_and_footer_truths(page, live_server: Server) -> None:
     not there; quotes render with balanced quotation marks."""
     from playwright.sync_api import expect
 
-    up = httpx.post(live_server.url("/api/reports"), files={"file": ("brindlecombe-sqs-2016.txt", SQS_REPORT.encode())},
-                    timeout=300)
+    up = finish_upload(httpx.post(live_server.url("/api/reports"),
+                                  files={"file": ("brindlecombe-sqs-2016.txt", SQS_REPORT.encode())}, timeout=300))
     assert up.status_code == 200 and up.json()["report"]["report_type"] == "sqs", up.text
     try:
         page.reload()

@@ -231,7 +231,7 @@ def test_two_concurrent_ingests_leave_every_report_searchable(tmp_path: Path, re
 def test_cli_ingest_during_an_upload_to_the_server(tmp_path: Path, reports: list[Path]) -> None:
     """The web app and a CLI ingest write one folder at the same instant: they serialise."""
     import httpx
-    from api_support import start_server
+    from api_support import finish_upload, start_server
 
     home = tmp_path / "home"
     index = home / "index"
@@ -247,7 +247,7 @@ def test_cli_ingest_during_an_upload_to_the_server(tmp_path: Path, reports: list
                                 env=hooked_env(home, YOTASSIST_TEST_COMMIT_BARRIER=str(barrier)),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         with httpx.Client(base_url=server.base_url, timeout=300) as c:
-            r = c.post("/api/reports", files={"file": (reports[1].name, reports[1].read_bytes(), "text/plain")})
+            r = finish_upload(c.post("/api/reports", files={"file": (reports[1].name, reports[1].read_bytes(), "text/plain")}))
             assert r.status_code == 200, r.text
             out, err = proc.communicate(timeout=600)
             assert proc.returncode == 0, (out, err)

@@ -136,6 +136,13 @@ class Settings(BaseSettings):
     write_lock_timeout_s: float = Field(
         default=300.0, ge=0, description="How long a writer (ingest, upload, remove, reindex) waits for another "
         "process's write to the same index to finish before giving up with 'the index is busy'.")
+    max_chunks_per_document: int = Field(
+        default=600, ge=1, le=1_000_000, description="Most chunks one document may become; a larger one is refused "
+        "before anything is embedded (the largest real report makes about 150). Bounds the time and the index space "
+        "one upload or ingested file can take.")
+    upload_jobs_kept: int = Field(
+        default=200, ge=1, description="Finished upload jobs the server remembers for GET /api/jobs/{id} "
+        "(oldest dropped first).")
     ratings_cache_entries: int = Field(
         default=256, ge=1, description="Rated reports kept in memory by the server (least recently used dropped)."
     )

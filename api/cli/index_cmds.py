@@ -52,10 +52,12 @@ def ingest(
     chroma_url: Optional[str] = ChromaUrlOpt,
     json_out: bool = typer.Option(False, "--json", help="Print the per-file results as JSON."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    force: bool = typer.Option(False, "--force", help="Also index documents that do not look like inspection reports "
+                               "(no ratings table, key-question table or standard sections)."),
 ) -> None:
     """Parse and index report files or folders; unchanged files are skipped, changed ones replaced."""
     idx = open_index(index, chroma_url)
-    summary = idx.ingest(paths, progress=not quiet and not json_out and sys.stderr.isatty())
+    summary = idx.ingest(paths, progress=not quiet and not json_out and sys.stderr.isatty(), allow_unstructured=force)
     if json_out:
         print(json.dumps(summary.model_dump() | {"chunks": summary.chunks}, indent=2))
     else:

@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any, AsyncIterator
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from sse_starlette.sse import EventSourceResponse
 
 from api.backend import Backend, InputRejected, UpstreamFailed
@@ -48,7 +48,7 @@ def ask(body: AskIn, backend: Backend = Depends(get_backend)) -> Any:
         **errors(422, 503),
     },
 )
-async def ask_stream(body: AskIn, backend: Backend = Depends(get_backend)) -> EventSourceResponse:
+async def ask_stream(body: AskIn, request: Request, backend: Backend = Depends(get_backend)) -> EventSourceResponse:
     question, history = _checked(body, backend)
 
     # The answer chain's astream; starting it runs the checks and routing, so bad input is a
@@ -74,8 +74,13 @@ async def ask_stream(body: AskIn, backend: Backend = Depends(get_backend)) -> Ev
                 if event := encode(kind, payload):
                     yield event
         except Exception as exc:  # the stream has started: report the failure as an event
+            from index.unreachable import describe, unreachable
+
             detail = str(exc) if isinstance(exc, (InputRejected, UpstreamFailed)) else f"answering failed ({type(exc).__name__})"
-            if not isinstance(exc, (InputRejected, UpstreamFailed)):
+            if unreachable(exc):  # the index server went away mid-answer: one warning, no traceback
+                detail = describe(exc, backend.settings.chroma_url)
+                request.app.state.index_health.mark_down(detail)
+            elif not isinstance(exc, (InputRejected, UpstreamFailed)):
                 log.exception("streaming answer failed")
             yield {"event": "error", "data": json.dumps({"detail": detail})}
 

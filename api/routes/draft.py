@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from api.backend import Backend
 from api.docx_export import DOCX_MEDIA_TYPE, draft_docx, draft_filename
 from api.routes.common import errors, get_backend
-from api.schemas import DomainDraftIn, Draft, DraftIn
+from api.schemas import DomainDraftIn, Draft, DraftDocxIn, DraftIn
 from assistant.draft_domain import DomainDraft
 
 router = APIRouter(tags=["draft"])
@@ -28,7 +28,7 @@ def draft(body: DraftIn, backend: Backend = Depends(get_backend)) -> Any:
     responses={200: {"content": {DOCX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
                      "description": "Word document"}, **errors(422)},
 )
-def draft_download(body: Draft, backend: Backend = Depends(get_backend)) -> Response:
+def draft_download(body: DraftDocxIn, backend: Backend = Depends(get_backend)) -> Response:
     """The draft the page shows (the body of a POST /api/draft answer) as a Word document.
 
     Every posted citation is re-verified against the indexed source before anything is rendered:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 
 from api.backend import Backend, standards_out
 from api.routes.common import get_backend
@@ -13,10 +16,24 @@ from yotassist import __version__
 router = APIRouter()
 
 
-@router.get("/healthz", response_model=HealthOut, tags=["health"])
-def healthz(backend: Backend = Depends(get_backend)) -> HealthOut:
-    """Liveness plus the number of indexed reports (cheap: reads the report list)."""
-    return HealthOut(status="ok", version=__version__, reports=len(backend.index.reports()))
+@router.get("/healthz", response_model=HealthOut, tags=["health"],
+            responses={503: {"model": HealthOut, "description": "A dependency (the index server) is down"}})
+def healthz(request: Request, backend: Backend = Depends(get_backend)) -> Any:
+    """Liveness plus the number of indexed reports (cheap: reads the report list); 503 naming the
+    dependency when the index (a Chroma server in server mode) does not answer."""
+    from index.unreachable import describe, unreachable
+
+    try:
+        reports = len(backend.index.reports())
+    except Exception as exc:
+        if not unreachable(exc):
+            raise
+        message = describe(exc, backend.settings.chroma_url)
+        request.app.state.index_health.mark_down(message)
+        down = HealthOut(status="down", version=__version__, index="down", detail=message)
+        return JSONResponse(down.model_dump(), status_code=503, headers={"Retry-After": "5"})
+    request.app.state.index_health.mark_up()
+    return HealthOut(status="ok", version=__version__, reports=reports)
 
 
 @router.get("/api/meta", response_model=MetaOut, tags=["health"])

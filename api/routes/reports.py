@@ -1,15 +1,16 @@
-"""Reports: list, parsed structure, numbered text, upload (multipart) and delete."""
+"""Reports: list, parsed structure, numbered text, upload (multipart, indexed as a background job), delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.backend import Backend, UploadRejected
 from api.routes.common import errors, get_backend, read_upload
-from api.schemas import DeleteOut, LineOut, ReportOut, ReportTextOut, SectionRef, UploadOut
+from api.schemas import DeleteOut, JobOut, LineOut, ReportOut, ReportTextOut, SectionRef, UploadOut
 from api.security import require_write_key
 from ingest.model import Report
 
@@ -69,26 +70,46 @@ def report_text(
 
 @upload_router.post(
     "/api/reports",
-    response_model=UploadOut,
+    status_code=202,
+    response_model=JobOut,
     dependencies=[Depends(require_write_key)],
     responses=errors(401, 413, 415, 422),
 )
 async def upload_report(
-    file: UploadFile = File(..., description="A report as .txt, .md, .pdf or .html"),
+    file: UploadFile = File(..., description="A report as .txt, .md, .pdf, .html or .docx"),
+    force: bool = Form(False, description="Index the file even if it does not look like an inspection report."),
     backend: Backend = Depends(get_backend),
-) -> UploadOut:
-    """Parse, rate-check and index one report (the same code path as `yotassist ingest`).
+) -> JSONResponse:
+    """Check one report and queue it for indexing (the same code path as `yotassist ingest`).
 
-    Re-uploading an identical file changes nothing (`unchanged`); a changed file with the same
-    name replaces the old version (`updated`); a file that does not parse is refused with 422
-    and nothing of it is indexed.
+    Answered at once: 413/415 for the size and type, 422 when the file does not parse, has no
+    report structure (unless `force`) or would make too many chunks. Otherwise `202` with a job:
+    poll `GET /api/jobs/{id}` for its stage and progress. When done, the job's `result` says
+    `added`, `updated` (a changed file with the same name replaced the old version) or `unchanged`
+    (an identical file: nothing changed).
     """
     name, data = await read_upload(file, backend)
     try:
-        status, summary, warnings = await run_in_threadpool(backend.ingest, data, name)
+        _, report = await run_in_threadpool(backend.check_upload, data, name, force)
     except UploadRejected as exc:
         raise HTTPException(exc.status, exc.message) from None
-    return UploadOut(status=status, report=summary, warnings=warnings)
+
+    def work(progress: Any) -> UploadOut:
+        status, summary, warnings = backend.ingest(data, name, force=force, progress=progress, parsed=report)
+        return UploadOut(status=status, report=summary, warnings=warnings)
+
+    job = backend.jobs.submit(name, work)
+    return JSONResponse(job.out().model_dump(mode="json"), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+
+@router.get("/api/jobs/{job_id}", response_model=JobOut, responses=errors(404), tags=["reports"])
+def upload_job(job_id: str, backend: Backend = Depends(get_backend)) -> JobOut:
+    """An upload's progress: queued, running (stage and share done), then done (with the indexed
+    report) or failed (with the status and reason)."""
+    job = backend.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no upload job {job_id[:64]!r} (finished jobs are kept for a while, then forgotten)")
+    return job.out()
 
 
 @router.delete(
