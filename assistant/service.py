@@ -13,10 +13,9 @@ import threading
 from typing import Any, AsyncIterator, Iterator, Literal, Sequence
 
 from assistant import compose_extractive as cx
-from assistant.chain import answer_chain, to_answer
 from assistant.chain.kinds import compose_route
+from assistant.chain.state import checked_question, to_answer
 from assistant.chain.state import history_questions as _history_questions
-from assistant.chain.understand import checked_question
 from assistant.citations import CitationGate, Passage
 from assistant.drafting import draft_bullets, draft_findings
 from assistant.library import Library, context_of
@@ -70,6 +69,8 @@ class Assistant:
         mode = mode or self.mode
         with self._chains_lock:
             if mode not in self._chains:
+                from assistant.chain.build import answer_chain  # langchain-core: only when answering
+
                 llm = endpoint = None
                 if mode == "llm":
                     provider = self._provider()
