@@ -58,9 +58,13 @@ class Assistant:
     def route(self, question: str, history: Sequence[Any] | None = None) -> Route:
         return route(question, self.lib.services(), _history_questions(history))
 
-    def _compose(self, r: Route) -> cx.Draft:
-        """The extractive answer for a routed question (the chain's select-evidence step)."""
-        return compose_route(r, self.lib, self.index)
+    def _compose(self, r: Route, index: Any = None) -> cx.Draft:
+        """The extractive answer for a routed question: the chain's select-evidence step calls
+        this with the index as the retrieve step left it (``chain.retrieve.RetrievedIndex``)."""
+        return compose_route(r, self.lib, self.index if index is None else index)
+
+    def _chain_composer(self, r: Route, lib: Any, index: Any) -> cx.Draft:
+        return self._compose(r, index)
 
     # ----- ask -------------------------------------------------------------------------------
     def chain(self, mode: Mode | None = None) -> Any:
@@ -76,7 +80,7 @@ class Assistant:
                     provider = self._provider()
                     llm, endpoint = provider.chat, provider.settings.base_url
                 self._chains[mode] = answer_chain(self.index, llm=llm, lib=self.lib, settings=self.settings,
-                                                  endpoint=endpoint)
+                                                  endpoint=endpoint, composer=self._chain_composer)
             return self._chains[mode]
 
     @staticmethod
