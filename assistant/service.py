@@ -18,7 +18,7 @@ from assistant.chain.state import checked_question, to_answer
 from assistant.chain.state import history_questions as _history_questions
 from assistant.citations import CitationGate, Passage
 from assistant.drafting import draft_bullets, draft_findings
-from assistant.library import Library, context_of
+from assistant.library import Library
 from assistant.model import Answer, Draft
 from assistant.router import Route, route
 from yotassist.settings import Settings, get_settings
