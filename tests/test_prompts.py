@@ -48,7 +48,7 @@ def test_the_shipped_templates_load() -> None:
 
 
 def test_every_answer_phrase_is_used_by_the_code() -> None:
-    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "assistant").glob("*.py"))
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "assistant").rglob("*.py"))
     unused = [k for k in prompts.phrases("phrases", ROOT / "prompts")
               if not re.search(r"[\"']" + re.escape(k) + r"[\"']", code)]
     assert not unused, f"phrases in prompts/phrases.md that no code uses: {unused}"
