@@ -13,14 +13,12 @@ import threading
 from typing import Any, AsyncIterator, Iterator, Literal, Sequence
 
 from assistant import compose_extractive as cx
-from assistant.chain import answer_chain, to_answer
 from assistant.chain.kinds import compose_route
-from assistant.chain.state import history_turns as _history_turns
-from assistant.chain.understand import checked_question
+from assistant.chain.state import checked_question, history_turns as _history_turns, to_answer
 from assistant.citations import CitationGate, Passage
 from assistant.draft_left_out import LeftOutLog
 from assistant.drafting import draft_bullets, draft_findings
-from assistant.library import Library, context_of
+from assistant.library import Library
 from assistant.model import Answer, Draft
 from assistant.router import Route, route
 from yotassist.settings import Settings, get_settings
@@ -64,9 +62,13 @@ class Assistant:
         return route(question, self.lib.services(), _history_turns(history),
                      embedder=getattr(self.index, "embedder", None), settings=self.settings)
 
-    def _compose(self, r: Route) -> cx.Draft:
-        """The extractive answer for a routed question (the chain's select-evidence step)."""
-        return compose_route(r, self.lib, self.index)
+    def _compose(self, r: Route, index: Any = None) -> cx.Draft:
+        """The extractive answer for a routed question: the chain's select-evidence step calls
+        this with the index as the retrieve step left it (``chain.retrieve.RetrievedIndex``)."""
+        return compose_route(r, self.lib, self.index if index is None else index)
+
+    def _chain_composer(self, r: Route, lib: Any, index: Any) -> cx.Draft:
+        return self._compose(r, index)
 
     # ----- ask -------------------------------------------------------------------------------
     def chain(self, mode: Mode | None = None) -> Any:
@@ -75,12 +77,14 @@ class Assistant:
         mode = mode or self.mode
         with self._chains_lock:
             if mode not in self._chains:
+                from assistant.chain.build import answer_chain  # langchain-core: only when answering
+
                 llm = endpoint = None
                 if mode == "llm":
                     provider = self._provider()
                     llm, endpoint = provider.chat, provider.settings.base_url
                 self._chains[mode] = answer_chain(self.index, llm=llm, lib=self.lib, settings=self.settings,
-                                                  endpoint=endpoint)
+                                                  endpoint=endpoint, composer=self._chain_composer)
             return self._chains[mode]
 
     @staticmethod

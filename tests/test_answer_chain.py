@@ -221,3 +221,56 @@ def test_when_nothing_the_model_wrote_verifies_the_extractive_answer_is_shown(as
     assert any("private panel" in u for u in out["unsupported"])
     assert out["answer"] == chain.invoke({"question": LOOKUP})["answer"]
     _verified(assistant, out)
+
+
+def test_a_new_kind_gets_its_own_branch_from_the_composer_table(assistant, monkeypatch):
+    """Room for kinds the router learns later ('whatif' rating reasoning): one COMPOSERS entry,
+    and the chain answers it on a branch of its own, through the same gate."""
+    from dataclasses import replace
+
+    import assistant.chain.understand as understand
+    from assistant import compose_extractive as cx
+    from assistant.chain.kinds import COMPOSERS
+
+    def whatif(route, lib, index):
+        d = cx.Draft()
+        d.say("Scenario answer for a what-if question.", trusted=True)
+        d.say("An unverifiable claim about 7 of 9 cases [1].")
+        return d
+
+    real_route = understand.route
+    monkeypatch.setattr(understand, "route", lambda q, services, history: replace(real_route(q, services, history),
+                                                                                  kind="whatif"))
+    monkeypatch.setitem(COMPOSERS, "whatif", whatif)
+    chain = answer_chain(assistant.index, lib=assistant.lib, settings=assistant.settings)
+    handler = StepNames()
+    out = chain.invoke({"question": "What if 2.2 had 7 of 9?"}, config={"callbacks": [handler]})
+    assert out["kind"] == "whatif" and "answer_whatif" in handler.names
+    assert out["answer"] == "Scenario answer for a what-if question."
+    assert out["unsupported"] == ["An unverifiable claim about 7 of 9 cases."]
+
+
+def test_the_assistants_composer_is_called_with_the_retrieved_index(assistant):
+    """``Assistant.ask`` answers through its own ``_compose`` (where a kind may be dispatched),
+    handed the index as the retrieve step left it: the lookup's search is not made twice."""
+    from assistant.chain.retrieve import RetrievedIndex
+
+    seen_index: list = []
+    original = assistant._compose
+
+    def spy(r, index=None):
+        seen_index.append(index)
+        return original(r, index)
+
+    assistant._compose = spy
+    try:
+        assistant._chains.clear()
+        ans = assistant.ask(LOOKUP)
+    finally:
+        del assistant._compose
+        assistant._chains.clear()
+    assert ans.citations and len(seen_index) == 1 and isinstance(seen_index[0], RetrievedIndex)
+    assert seen_index[0].documents
+    assert seen_index[0].extra_searches == 0, (
+        "the lookup composer searched beyond what the retrieve step planned: align "
+        "assistant/chain/retrieve.py search_plan (LOOKUP_K...) with the composer's search")

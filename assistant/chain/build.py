@@ -16,9 +16,9 @@ from typing import Any, Mapping
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.chain.compose import extractive_compose, model_compose
-from assistant.chain.kinds import COMPOSERS
+from assistant.chain.kinds import COMPOSERS, compose_route
 from assistant.chain.retrieve import retrieve_step, uses_model
-from assistant.chain.select import select_step
+from assistant.chain.select import Composer, select_step
 from assistant.chain.understand import understand_step
 from assistant.chain.verify import VerifyCitations
 from assistant.citations import CitationGate
@@ -51,13 +51,14 @@ def _answer(lib: Library, compose: Any, mode: str, *, head: bool = True,
     return RunnableLambda(build).with_config(run_name="compose_and_verify")
 
 
-def _extractive_kind(lib: Library, kind: str, head: bool = True) -> Runnable:
-    return (select_step(lib) | _answer(lib, extractive_compose, "extractive", head=head)
+def _extractive_kind(lib: Library, kind: str, composer: Composer, head: bool = True) -> Runnable:
+    return (select_step(lib, composer=composer) | _answer(lib, extractive_compose, "extractive", head=head)
             ).with_config(run_name=f"answer_{kind}")
 
 
-def _model_kind(lib: Library, kind: str, model: Runnable, endpoint: str, prompts_dir: Any) -> Runnable:
-    fallback = _extractive_kind(lib, kind, head=False).with_config(run_name="extractive_fallback")
+def _model_kind(lib: Library, kind: str, composer: Composer, model: Runnable, endpoint: str,
+                prompts_dir: Any) -> Runnable:
+    fallback = _extractive_kind(lib, kind, composer, head=False).with_config(run_name="extractive_fallback")
     return (select_step(lib, for_model=True)
             | _answer(lib, model_compose(model, endpoint, prompts_dir), "llm", fallback=fallback)
             ).with_config(run_name=f"answer_{kind}_model")
@@ -65,30 +66,34 @@ def _model_kind(lib: Library, kind: str, model: Runnable, endpoint: str, prompts
 
 def answer_chain(index: Any, *, llm: Runnable | None = None, lib: Library | None = None,
                  settings: Settings | None = None, endpoint: str | None = None,
-                 model_kinds: frozenset[str] = MODEL_KINDS) -> Runnable:
+                 model_kinds: frozenset[str] = MODEL_KINDS, composer: Composer = compose_route) -> Runnable:
     """The whole answer path as one LCEL chain over ``index`` (an ``index.store.Index``).
 
     Input ``{"question": str, "history": [...]}``; output (see ``assistant.chain.state``) a dict
     with ``answer``, ``citations``, ``unsupported``, ``mode``, ``kind``, ``route``, ``context``.
     ``llm``: any LangChain chat model; it then writes the ``model_kinds`` answers in place of the
-    extractive composer (``endpoint`` names it in error messages).
+    extractive composer (``endpoint`` names it in error messages). ``composer``: ``(route,
+    library, index) -> Draft`` for the extractive answers (``kinds.compose_route``, or
+    ``Assistant._compose``).
 
     The branch per kind is a routing function returning the kind's chain (LangChain's
-    recommended form of ``RunnableBranch``: one run, no condition runs); a kind with no
-    composer of its own is answered as a lookup."""
+    recommended form of ``RunnableBranch``: one run, no condition runs). A kind first seen at
+    run time (one the router learnt after this chain was built) gets its own branch then."""
     settings = settings or get_settings()
     lib = lib or Library(index)
     kinds = list(dict.fromkeys(["lookup", *COMPOSERS]))
-    used = frozenset(model_kinds) if llm is not None else frozenset()
+    used = frozenset(model_kinds) & set(kinds) if llm is not None else frozenset()
     name = endpoint or getattr(llm, "openai_api_base", None) or type(llm).__name__
-    extractive = {k: _extractive_kind(lib, k) for k in kinds}
-    by_model = {k: _model_kind(lib, k, llm, name, settings.prompts_dir) for k in kinds if k in used}
+    extractive = {k: _extractive_kind(lib, k, composer) for k in kinds}
+    by_model = {k: _model_kind(lib, k, composer, llm, name, settings.prompts_dir) for k in kinds if k in used}
 
     def by_kind(state: Mapping[str, Any]) -> Runnable:
         route = state["route"]
         if route.kind in by_model and uses_model(route, used):
             return by_model[route.kind]
-        return extractive.get(route.kind, extractive["lookup"])
+        if route.kind not in extractive:  # dict assignment is atomic: a race builds it twice, harmlessly
+            extractive[route.kind] = _extractive_kind(lib, str(route.kind), composer)
+        return extractive[route.kind]
 
     chain = (
         understand_step(lib, settings, getattr(index, "embedder", None))

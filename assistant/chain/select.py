@@ -7,7 +7,7 @@ numbered passages, their text cut from ``Report.lines`` so the gate can check qu
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -17,12 +17,15 @@ from assistant.citations import Passage
 from assistant.library import Library, context_of
 
 
-def extractive_evidence(state: Mapping[str, Any], lib: Library) -> Evidence:
-    draft = compose_route(state["route"], lib, state["retrieval"])
+Composer = Callable[..., Any]  # (route, library, index) -> compose_extractive.Draft
+
+
+def extractive_evidence(state: Mapping[str, Any], lib: Library, composer: Composer = compose_route) -> Evidence:
+    draft = composer(state["route"], lib, state["retrieval"])
     return Evidence(passages=list(draft.passages), trusted=list(draft.trusted), draft=draft.text)
 
 
-def model_evidence(state: Mapping[str, Any], lib: Library) -> Evidence:
+def model_evidence(state: Mapping[str, Any], lib: Library, composer: Composer = compose_route) -> Evidence:
     passages: list[Passage] = []
     for doc in state["retrieval"].documents:
         m = doc.metadata
@@ -36,7 +39,10 @@ def model_evidence(state: Mapping[str, Any], lib: Library) -> Evidence:
     return Evidence(passages=passages)
 
 
-def select_step(lib: Library, for_model: bool = False) -> Runnable[Mapping[str, Any], dict[str, Any]]:
-    """state -> the same plus ``evidence``."""
+def select_step(lib: Library, for_model: bool = False,
+                composer: Composer = compose_route) -> Runnable[Mapping[str, Any], dict[str, Any]]:
+    """state -> the same plus ``evidence``. ``composer`` dispatches a route to its kind's
+    extractive composer (``kinds.compose_route`` unless the caller has its own)."""
     fn = model_evidence if for_model else extractive_evidence
-    return RunnableLambda(lambda state: {**state, "evidence": fn(state, lib)}).with_config(run_name="select_evidence")
+    return RunnableLambda(lambda state: {**state, "evidence": fn(state, lib, composer)}).with_config(
+        run_name="select_evidence")

@@ -30,6 +30,16 @@ class Evidence:
     draft: str | None = None
 
 
+def checked_question(question: Any, max_chars: int) -> str:
+    """The question stripped, or a ``ValueError`` a user can read (empty, too long)."""
+    q = str(question or "").strip()
+    if not q:
+        raise ValueError("the question is empty")
+    if len(q) > max_chars:
+        raise ValueError(f"the question is too long ({len(q)} characters; limit {max_chars})")
+    return q
+
+
 def to_answer(output: Mapping[str, Any]) -> Answer:
     """The chain's (summed) output as the ``Answer`` the CLI and the API hand out."""
     return Answer(

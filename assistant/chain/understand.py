@@ -9,18 +9,9 @@ from typing import Any, Mapping
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.chain.state import history_turns
+from assistant.chain.state import checked_question, history_turns
 from assistant.library import Library
 from assistant.router import Route, route
-
-
-def checked_question(question: Any, max_chars: int) -> str:
-    q = str(question or "").strip()
-    if not q:
-        raise ValueError("the question is empty")
-    if len(q) > max_chars:
-        raise ValueError(f"the question is too long ({len(q)} characters; limit {max_chars})")
-    return q
 
 
 def understand_step(lib: Library, settings: Any, embedder: Any = None) -> Runnable[Mapping[str, Any], dict[str, Any]]:

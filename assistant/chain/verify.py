@@ -10,7 +10,7 @@ instead and the model's sentences stay listed in ``unsupported``.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Callable, Iterator, Mapping
+from typing import Any, AsyncIterator, Iterator, Mapping
 
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.utils import AddableDict
@@ -118,6 +118,3 @@ class VerifyCitations(Runnable[Any, AddableDict]):
         for piece in self.stream(input, config, **kwargs):
             total = total + piece
         return total
-
-
-GateFactory = Callable[..., CitationGate]
