@@ -138,6 +138,12 @@ def select(sents: list[Sentence], question: str, parts: Sequence[Part], lib: Any
     top = [s for s in ranked if s.hit_rank < cfg.protect_rank and s.similarity >= cfg.protect_similarity]
     if protect and top and not _dup(top[0], sel.all):
         sel.rest.append(top[0])
+    # ... and the best sentence by the words of the question: fusion may rank it below sentences
+    # that are merely similar, but a sentence naming what was asked about is never dropped for them.
+    lex_best = max(sents, key=lambda s: s.lexical) if protect else None
+    if lex_best is not None and lex_best.coverage >= min_coverage and lex_best.lexical >= min_score \
+            and not _dup(lex_best, sel.all):
+        sel.rest.append(lex_best)
     for s in ok:
         if len(sel.all) >= max(k, len(sel.lead)):
             break
