@@ -202,7 +202,7 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     want_figure = bool(FIGURE_QUESTION.search(q))
     want_tone = -1 if _NEG_Q.search(q) else (1 if _POS_Q.search(q) else 0)
     topic = _QUESTION_FRAME.sub(" ", topic)
-    lexical = [s for r in scope for s in lexical_candidates(lib.sentences(r.source), topic)]
+    lexical = lib.lexical_candidates([r.source for r in scope], topic)  # term index: no copy of every sentence
     if want_figure:
         # Figures printed only in data tables (caseloads, headcount, budget, rates) are evidence too.
         lexical += [s for r in scope for s in lexical_candidates(lib.table_rows(r.source), topic)]
@@ -526,7 +526,7 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
         hits = _search(index, query, 8, service=service)
         hit_sents = sentences_from_hits(hits, lib.lines_of)
         for r in sorted(by_service[service], key=lambda r: r.published or "", reverse=True):
-            lexical = lexical_candidates(lib.sentences(r.source), topic)
+            lexical = lib.lexical_candidates([r.source], topic)
             pool = [s for s in lib.drop_boilerplate(merge([s for s in hit_sents if s.source == r.source], lexical))
                     if s.section not in NOT_EVIDENCE and s.kind != "annex" and _same_domain(s, std)]
             mine = score_sentences(pool, topic, standard=std, stats=lib.term_stats())

@@ -293,6 +293,12 @@ def run(args: argparse.Namespace) -> list[dict]:
                      "load_during_ingest": (load_before + os.getloadavg()[0]) / 2}
         print(f"  {summary.chunks} chunks in {secs:.0f} s = {row['chunks_per_s']:.1f} chunks/s; disk {row['disk_mb']:.0f} MB", flush=True)
 
+        if args.snapshots:
+            # A copy of the index at this size, so later runs can re-measure every size with
+            # ``--reuse --index-copy`` without ingesting again.
+            snap = work / f"index-{size}"
+            shutil.rmtree(snap, ignore_errors=True)
+            shutil.copytree(index_dir, snap)
         idx, assistant = measure(idx, assistant, row, truths[:size], all_q, rng, args, settings)
         row["loadavg_after"] = loadavg()
         rows.append(row)
@@ -456,6 +462,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--per-client", type=int, default=4)
     ap.add_argument("--load-time", type=float, default=300.0)
     ap.add_argument("--compact", action="store_true", help="shorter generated reports (fewer chunks per report)")
+    ap.add_argument("--snapshots", action="store_true",
+                    help="keep a copy of the index at every size (WORK/index-<size>) for later --reuse runs")
     ap.add_argument("--reuse", action="store_true",
                     help="no ingest: re-measure search/ask/load on the existing index in --work (its size's row in scale.json)")
     args = ap.parse_args(argv)

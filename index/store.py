@@ -151,6 +151,9 @@ class Index:
             check_records(folder, repair=repair)
         index = cls(settings, folder, chroma_url or settings.chroma_url)
         write_marker(folder)
+        from index.dense import limit_blas_threads
+
+        limit_blas_threads(settings.blas_threads)
         return index
 
     @property
@@ -216,6 +219,11 @@ class Index:
 
     def _generation(self) -> Any:
         return self.records.generation()
+
+    def generation(self) -> Any:
+        """The change stamp: moves on every ingest, update, removal and reindex, by any process
+        (readers such as ``assistant.library.Library`` re-read the report list only when it moves)."""
+        return self._generation()
 
     # --- ingest -------------------------------------------------------------------------------
     @staticmethod
@@ -530,7 +538,7 @@ class Index:
         dense_corpus, matrix = getattr(self, "_dense", (None, None))
         if dense_corpus is not corpus:
             matrix = None  # built for another view: use Chroma
-        sims = matrix.similarities(vector) if matrix is not None else None
+        sims = self._similarities(matrix, plan.text, vector) if matrix is not None else None
 
         def dense(where: dict | None, n: int) -> list[tuple[str, float]]:
             if matrix is not None:
@@ -545,6 +553,28 @@ class Index:
                              candidates=self.settings.candidates, service=service, standard=standard,
                              diversify_results=diversify, rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)),
                              dense_sims=sims)
+
+    def _similarities(self, matrix: Any, text: str, vector: Any) -> Any:
+        """Cosines of every row to the query, kept for the last few query texts of this view: one
+        question searches the same text several times (a comparative answer once per service)."""
+        from collections import OrderedDict
+
+        with self._lock:
+            if getattr(self, "_sims_matrix", None) is not matrix:
+                self._sims_matrix, self._sims = matrix, OrderedDict()
+            cache = self._sims
+            got = cache.get(text)
+            if got is not None:
+                cache.move_to_end(text)
+                return got
+        sims = matrix.similarities(vector)
+        sims.setflags(write=False)  # shared between concurrent searches
+        with self._lock:
+            if self._sims_matrix is matrix:
+                cache[text] = sims
+                while len(cache) > 32:
+                    cache.popitem(last=False)
+        return sims
 
     def resolve_service(self, name: str, services: list[str] | None = None) -> str | None:
         """The indexed service a name or short form ("TH", "kirklees") stands for, or None."""

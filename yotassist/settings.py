@@ -75,6 +75,9 @@ class Settings(BaseSettings):
 
     # Retrieval
     candidates: int = Field(default=50, ge=5, le=1000, description="Per-retriever candidates before fusion.")
+    blas_threads: int = Field(default=1, ge=0, le=64, description=(
+        "Threads numpy's BLAS may use for the dense search product (set when an index is opened); 1 suits a "
+        "server answering several questions at once, 0 keeps the library default."))
 
     # Serving
     host: str = Field(default="127.0.0.1", description="Address `yotassist serve` listens on.")
