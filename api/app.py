@@ -156,3 +156,9 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
         if exc.status_code == 413 and detail == "Content Too Large":
             detail = f"the request is too large (uploads are limited to {settings.max_upload_mb} MB)"
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``yotassist serve --workers N`` worker: settings from YOTASSIST_* variables
+    (the parent process exported its choices there)."""
+    return create_app(Settings())

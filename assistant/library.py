@@ -54,6 +54,15 @@ class Library:
             # next refresh lists again.
             self.__dict__["_gen"] = gen
 
+    def warm(self) -> None:
+        """Build every library-wide cache now (servers call this at start-up, before serving):
+        at 500 reports the first question would otherwise spend seconds cutting every report
+        into sentences, counting boilerplate and term statistics."""
+        self.refresh(force=True)
+        self.term_stats()
+        for r in list(self._reports.values()):
+            self._kept(r.source)
+
     def _index_generation(self) -> object | None:
         """The index's change stamp, or None when the index cannot tell (always re-list then)."""
         read = getattr(self.index, "generation", None)
@@ -83,7 +92,7 @@ class Library:
         # Per-report caches of versions no longer in the index go (a long-running server sees
         # many uploads and removals).
         live = set(sig)
-        for name in ("_sentences", "_comps", "_rows"):
+        for name in ("_sentences", "_comps", "_rows", "_terms_index"):
             cache = self.__dict__.get(name) or {}
             for key in [k for k in cache if k not in live]:
                 cache.pop(key, None)
@@ -226,21 +235,29 @@ class Library:
         """Every evidence sentence of a report (boilerplate removed), fresh copies to score."""
         from dataclasses import replace
 
-        return [replace(s) for s in self._kept(source)[0]]
+        raw, _, keep = self._kept(source)
+        return [replace(s) for s, k in zip(raw, keep) if k]
 
-    def _kept(self, source: str) -> tuple[list, dict]:
-        """A report's non-boilerplate sentences and their term index, once per report set (the
-        boilerplate depends on the whole set); one entry per report, replaced when the set changes."""
+    def _kept(self, source: str) -> tuple[list, dict, list[bool]]:
+        """A report's sentences, their term index (both once per report version) and which of
+        them are not boilerplate (once per report set: the boilerplate depends on the whole set,
+        so an upload recomputes only this cheap mask, not the index)."""
         from assistant.sentence_index import term_index
 
         boiler = self.boilerplate()
         sig = self._sig
+        raw = self._raw_sentences(source)
+        r = self.get(source)
+        key = (source, r.sha256 if r is not None else None)
+        indexes = self.__dict__.setdefault("_terms_index", {})
+        postings = indexes.get(key)
+        if postings is None:
+            postings = indexes[key] = term_index(raw)
         cache = self.__dict__.setdefault("_kept_cache", {})
         got = cache.get(source)
-        if got is None or got[0] != sig:
-            kept = [s for s, c in zip(self._raw_sentences(source), self._comparables(source)) if c not in boiler]
-            got = cache[source] = (sig, kept, term_index(kept))
-        return got[1], got[2]
+        if got is None or got[0] != (sig, key):
+            got = cache[source] = ((sig, key), [c not in boiler for c in self._comparables(source)])
+        return raw, postings, got[1]
 
     def lexical_candidates(self, sources: Sequence[str], query: str, min_terms: int = 1) -> list:
         """``evidence.lexical_candidates(self.sentences(source), query)`` for each source in turn
@@ -253,8 +270,8 @@ class Library:
         terms = set(content_terms(query)) - QUERY_GENERIC
         out: list = []
         for source in sources if terms else ():
-            kept, postings = self._kept(source)
-            out.extend(matching(kept, postings, terms, min_terms))
+            raw, postings, keep = self._kept(source)
+            out.extend(matching(raw, postings, terms, min_terms, keep))
         return out
 
     def drop_boilerplate(self, sentences: list) -> list:

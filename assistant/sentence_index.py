@@ -27,14 +27,17 @@ def term_index(sentences: Sequence[Any]) -> Postings:
     return {t: tuple(v) for t, v in postings.items()}
 
 
-def matching(sentences: Sequence[Any], postings: Postings, terms: Iterable[str], min_terms: int = 1) -> list:
-    """Fresh copies of the sentences holding at least ``min_terms`` of ``terms``, in list order:
-    exactly ``[s for s in sentences if len(set(terms) & s.terms) >= min_terms]``, copied."""
+def matching(sentences: Sequence[Any], postings: Postings, terms: Iterable[str], min_terms: int = 1,
+             keep: Sequence[bool] | None = None) -> list:
+    """Fresh copies of the sentences holding at least ``min_terms`` of ``terms`` (and, with
+    ``keep``, only those it marks), in list order: exactly
+    ``[s for s, k in zip(sentences, keep) if k and len(set(terms) & s.terms) >= min_terms]``, copied."""
     counts: dict[int, int] = {}
     for t in set(terms):
         for i in postings.get(t, ()):
             counts[i] = counts.get(i, 0) + 1
-    return [replace(sentences[i]) for i in sorted(counts) if counts[i] >= min_terms]
+    return [replace(sentences[i]) for i in sorted(counts)
+            if counts[i] >= min_terms and (keep is None or keep[i])]
 
 
 class BoundedCache:

@@ -114,7 +114,7 @@ def recall(index, questions: list[dict]) -> tuple[float, float, list[float]]:
 
 
 def concurrent_load(index_dir: Path, home: Path, clients: int, per_client: int, questions: list[str],
-                    time_limit: float) -> dict:
+                    time_limit: float, workers: int = 1) -> dict:
     """25 clients at once against `yotassist serve` on loopback: POST /api/ask and GET /api/reports."""
     import httpx
 
@@ -123,7 +123,7 @@ def concurrent_load(index_dir: Path, home: Path, clients: int, per_client: int, 
     env.pop("YOTASSIST_CHROMA_URL", None)
     log = open(home / f"serve-{port}.log", "wb")
     proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "serve", "--index", str(index_dir),
-                             "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env, stdout=log,
+                             "--port", str(port), "--log-level", "warning", "--workers", str(workers)], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     t0 = time.time()
@@ -250,7 +250,9 @@ def measure(idx, assistant, row: dict, truths: list[dict], all_q: list[dict], rn
         SharedSystemClient.clear_system_cache()
         gc.collect()
         cq = GENERIC_QUERIES + [q["question"] for q in qs[:30]]
-        row["load"] = concurrent_load(settings.index, settings.home, args.clients, args.per_client, cq, args.load_time)
+        row["load"] = concurrent_load(settings.index, settings.home, args.clients, args.per_client, cq, args.load_time,
+                                      args.workers)
+        row["load"]["workers"] = args.workers
         idx, assistant = open_all(settings)
         print(f"  load: {row['load']['requests']} requests, {row['load']['errors']} errors, "
               f"ask p95 {row['load']['ask_p95']:.0f} ms", flush=True)
@@ -313,7 +315,8 @@ def reuse(args: argparse.Namespace) -> list[dict]:
     from yotassist.settings import EmbeddingSettings, Settings
 
     rows = json.loads((args.out_dir / "scale.json").read_text())
-    settings = Settings(home=args.work / "home", index=args.work / "index", embed=EmbeddingSettings(backend="onnx-int8"))
+    settings = Settings(home=args.work / "home", index=args.reuse_index or args.work / "index",
+                        embed=EmbeddingSettings(backend="onnx-int8"))
     idx, assistant = open_all(settings)
     size = len(idx.reports())
     row = next((r for r in rows if r["size"] == size), None)
@@ -326,7 +329,8 @@ def reuse(args: argparse.Namespace) -> list[dict]:
     fresh: dict = {}
     idx, assistant = measure(idx, assistant, fresh, truths, all_q, random.Random(args.seed), args, settings)
     row.update(fresh)
-    row["remeasured"] = {"at": time.strftime("%Y-%m-%d %H:%M"), "loadavg_start": load_start, "loadavg_after": loadavg()}
+    row["remeasured"] = {"at": time.strftime("%Y-%m-%d %H:%M"), "loadavg_start": load_start, "loadavg_after": loadavg(),
+                         "workers": args.workers}
     (args.out_dir / "scale.json").write_text(json.dumps(rows, indent=2))
     return rows
 
@@ -464,6 +468,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--compact", action="store_true", help="shorter generated reports (fewer chunks per report)")
     ap.add_argument("--snapshots", action="store_true",
                     help="keep a copy of the index at every size (WORK/index-<size>) for later --reuse runs")
+    ap.add_argument("--reuse-index", type=Path, default=None,
+                    help="with --reuse: the index folder to re-measure (e.g. WORK/index-200 from --snapshots)")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn workers of the server in the load test")
     ap.add_argument("--reuse", action="store_true",
                     help="no ingest: re-measure search/ask/load on the existing index in --work (its size's row in scale.json)")
     args = ap.parse_args(argv)

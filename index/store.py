@@ -281,14 +281,15 @@ class Index:
         if len(data) > limit:
             return IngestResult(source=safe_source_name(filename), status="failed",
                                 error=f"file is larger than {self.settings.max_upload_mb} MB")
-        return self._ingest_one(data, filename)
+        return self._ingest_one(data, filename, persist=True)
 
     def _embed_stats(self) -> tuple[int, int]:
         if self._embedder is None:
             return (0, 0)
         return (self._embedder.stats.misses, self._embedder.stats.hits)
 
-    def _ingest_one(self, data: bytes, filename: str, force: bool = False, name: str | None = None) -> IngestResult:
+    def _ingest_one(self, data: bytes, filename: str, force: bool = False, name: str | None = None,
+                    persist: bool = False) -> IngestResult:
         """Parse, chunk and embed outside the write lock; write the chunks and commit inside it."""
         t0 = time.perf_counter()
         source = safe_source_name(filename)
@@ -308,7 +309,30 @@ class Index:
             return IngestResult(source=source, status="failed", error=_one_line(exc),
                                 seconds=round(time.perf_counter() - t0, 3))
         with self.write_lock.hold(), self._lock:
-            return self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0, name)
+            result = self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0, name)
+            if persist and result.status in ("added", "updated"):
+                self._after_write()
+            return result
+
+    def _after_write(self) -> None:
+        """Still under the write lock: persist the read view of the new state, so readers in other
+        processes (``yotassist serve --workers N``) load it instead of reading Chroma; with several
+        workers, also drop this process's embedded Chroma handle (the next write reopens it and sees
+        the other workers' writes; a long-lived handle would not)."""
+        self.persist_view()
+        if self.settings.workers > 1:
+            self._release_store()
+
+    def _release_store(self) -> None:
+        if self.chroma_url or self._store is None:
+            return
+        try:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            self._store = None
+            SharedSystemClient.clear_system_cache()
+        except Exception:
+            pass
 
     def _prepare(self, data: bytes, source: str, sha: str, version: str) -> tuple[Report, list[Chunk], Any]:
         """Parse, chunk and embed: no index writes, so no lock is needed."""
@@ -417,6 +441,7 @@ class Index:
                 return False
             self._bump_generation()
             self.store.delete_source(source)
+            self._after_write()
             return True
 
     # --- reading --------------------------------------------------------------------------------
@@ -459,8 +484,42 @@ class Index:
         if self._corpus is not None and gen == self._generation_seen:
             return
         with self._lock:
+            if self._corpus is not None and gen == self._generation_seen:
+                return  # another thread installed it meanwhile
+            if self._load_view(gen):
+                return
+        # No persisted view for this stamp: a writer (perhaps another process) is likely about to
+        # persist it. Wait for the write lock (lock order as writers: write lock, then ours), then
+        # load it, or build it from Chroma when the writer did not (a CLI batch, a crash).
+        with self._write_lock_if_possible(), self._lock:
+            gen = self._generation()
+            if self._corpus is not None and gen == self._generation_seen:
+                return
             if not self._load_view(gen):
                 self._build_view(gen)
+                if self.settings.workers > 1:
+                    self._release_store()
+
+    def _write_lock_if_possible(self) -> Any:
+        """The write lock, or nothing when it cannot be taken (a read-only folder, a long writer)."""
+        from contextlib import contextmanager
+
+        from index.writelock import IndexBusy
+
+        @contextmanager
+        def hold() -> Any:
+            try:
+                ctx = self.write_lock.hold()
+                ctx.__enter__()
+            except (OSError, IndexBusy):
+                yield
+                return
+            try:
+                yield
+            finally:
+                ctx.__exit__(None, None, None)
+
+        return hold()
 
     def _load_view(self, gen: Any) -> bool:
         from index import view
