@@ -62,6 +62,8 @@ class Library:
         self.term_stats()
         for r in list(self._reports.values()):
             self._kept(r.source)
+            self.table_rows(r.source)
+            annex_facts(r)
 
     def _index_generation(self) -> object | None:
         """The index's change stamp, or None when the index cannot tell (always re-list then)."""

@@ -476,13 +476,26 @@ class Index:
         return sorted({r.service for r in self.reports() if r.service})
 
     # --- search ---------------------------------------------------------------------------------
-    def _refresh(self) -> None:
+    def _refresh(self, wait: bool = False) -> None:
         """Install the current read view (visible chunks, BM25, dense matrix) when the generation
         stamp moved: the persisted one when it matches the stamp (no Chroma, no tokenising), else
         rebuilt from Chroma and persisted for the next process."""
         gen = self._generation()
         if self._corpus is not None and gen == self._generation_seen:
             return
+        if self._corpus is not None and not wait:
+            # A view is installed: never make a question wait for a writer. Install the persisted
+            # view of the new stamp if it exists, else keep answering from the current one while
+            # a writer (this process or another) holds the lock; it persists the new view.
+            if not self._lock.acquire(blocking=False):
+                return
+            try:
+                if gen == self._generation_seen or self._load_view(gen):
+                    return
+            finally:
+                self._lock.release()
+            if self._writer_busy():
+                return
         with self._lock:
             if self._corpus is not None and gen == self._generation_seen:
                 return  # another thread installed it meanwhile
@@ -499,6 +512,23 @@ class Index:
                 self._build_view(gen)
                 if self.settings.workers > 1:
                     self._release_store()
+
+    def _writer_busy(self) -> bool:
+        """True while any writer (a thread of this process or another process) holds the write lock."""
+        import fcntl
+
+        from index.writelock import LOCK_NAME
+
+        try:
+            with open(self.dir / LOCK_NAME, "a+", encoding="utf-8") as fh:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                return False
+        except OSError:
+            return False
 
     def _write_lock_if_possible(self) -> Any:
         """The write lock, or nothing when it cannot be taken (a read-only folder, a long writer)."""
@@ -571,7 +601,7 @@ class Index:
     def persist_view(self) -> None:
         """Build and persist the read view now (after a change), so the next process starts warm."""
         try:
-            self._refresh()
+            self._refresh(wait=True)  # the writer itself: build now, never "someone else is writing"
         except Exception:
             pass  # only a cache: the next reader rebuilds it
 
