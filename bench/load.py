@@ -222,6 +222,9 @@ def markdown(runs: list[dict]) -> str:
             f"| {r['at']} | {r['reports']} | {r['workers']} | {r['clients']} | {r['asks']} ({r['ok']}) | {r['errors']} | "
             f"{r['asks_per_s']:.1f} | {f(r['p50_ms'])} ms | {f(r['p95_ms'])} ms | {f(r['p99_ms'])} ms | {f(r['max_ms'])} ms | "
             f"{f(r['during_uploads']['p99_ms'])} ms | {ups} | {r['loadavg_before']} | {r['loadavg_after']} |")
+    notes = [f"- {r['at']}: {r['note']}" for r in runs if r.get("note")]
+    if notes:
+        lines += ["", "Notes:", "", *notes]
     last = runs[-1]
     lines += [
         "",
@@ -247,8 +250,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "results")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (server log, index copy)")
     ap.add_argument("--append", action="store_true", help="add a row to load.json instead of replacing it")
+    ap.add_argument("--note", default="", help="a sentence kept with the run (what changed since the previous one)")
     args = ap.parse_args(argv)
     result = run(args)
+    result["note"] = args.note
     print(json.dumps(result, indent=1))
     path = args.out_dir / "load.json"
     runs = json.loads(path.read_text()) if args.append and path.exists() else []
