@@ -177,3 +177,9 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
             return JSONResponse({"detail": f"invalid request: the body could not be parsed ({why.rstrip('.')})",
                                  "errors": []}, status_code=422)
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``yotassist serve --workers N`` worker: settings from YOTASSIST_* variables
+    (the parent process exported its choices there)."""
+    return create_app(Settings())

@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from assistant.citations import Passage
@@ -94,31 +95,13 @@ def sentences_from_lines(
     """Cut consecutive source lines (starting at ``line_start``) into evidence sentences."""
     out: list[Sentence] = []
     for i, raw in enumerate(lines):
-        if not raw.strip() or _FOOTNOTE_LINE.match(raw):
-            continue
-        bullet = bool(_LIST_PREFIX.match(raw))
-        body = _LIST_PREFIX.sub("", raw)
-        if _TABLEISH.search(body.strip()) and not bullet:
-            continue  # table rows and layout debris are figures, handled from structured data
-        low = comparable(body)
-        if any(b in low for b in _BOILERPLATE):
-            continue
-        for pos, s in enumerate(split_sentences(body)):
-            if looks_like_instruction(s):
-                continue  # addressed to a model, not evidence about a service
-            if not re.search(r"[.!?][\"'\u201d\u2019)*]{0,3}$", s):
-                continue  # cut off by a page break: not a quotable sentence
-            # A list item may open in lower case ("3. undertake a health needs analysis ..."): the
-            # numbered recommendations read that way, and they are what "what did they recommend" wants.
-            if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (
-                    s[0].isupper() or s[0] in "\"'\u201c\u2018" or (bullet and pos == 0 and s[0].islower())):
-                continue
+        for pos, s, bullet, terms in _line_sentences(raw):
             out.append(
                 Sentence(
                     text=s, source=source, service=service, section=section, title=title,
                     line=line_start + i, page=page, kind=kind, rating=rating, framework=framework,
                     published=published, hit_rank=hit_rank, hit_score=hit_score, bullet=bullet,
-                    index=pos, terms=set(content_terms(s)),
+                    index=pos, terms=set(terms),
                 )
             )
     return out
@@ -140,6 +123,36 @@ def with_lead_in(sentences: list[Sentence], lead_in: str) -> list[Sentence]:
         for s in sentences:
             s.terms |= extra
     return sentences
+
+
+@lru_cache(maxsize=65536)
+def _line_sentences(raw: str) -> tuple[tuple[int, str, bool, frozenset[str]], ...]:
+    """The quotable sentences of one source line: (position in the line, text, bullet, terms).
+
+    Cached by line text: the same retrieved lines are cut again on every question that finds
+    them (a comparative answer cuts ~80 chunks), and the cut depends on the line alone."""
+    if not raw.strip() or _FOOTNOTE_LINE.match(raw):
+        return ()
+    bullet = bool(_LIST_PREFIX.match(raw))
+    body = _LIST_PREFIX.sub("", raw)
+    if _TABLEISH.search(body.strip()) and not bullet:
+        return ()  # table rows and layout debris are figures, handled from structured data
+    low = comparable(body)
+    if any(b in low for b in _BOILERPLATE):
+        return ()
+    out = []
+    for pos, s in enumerate(split_sentences(body)):
+        if looks_like_instruction(s):
+            continue  # addressed to a model, not evidence about a service
+        if not re.search(r"[.!?][\"'\u201d\u2019)*]{0,3}$", s):
+            continue  # cut off by a page break: not a quotable sentence
+        # A list item may open in lower case ("3. undertake a health needs analysis ..."): the
+        # numbered recommendations read that way, and they are what "what did they recommend" wants.
+        if len(s) < 25 or s.endswith("?") or s.endswith(":") or not (
+                s[0].isupper() or s[0] in "\"'\u201c\u2018" or (bullet and pos == 0 and s[0].islower())):
+            continue
+        out.append((pos, s, bullet, frozenset(content_terms(s))))
+    return tuple(out)
 
 
 def sentences_from_hits(hits: Iterable, report_lines=None) -> list[Sentence]:

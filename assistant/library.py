@@ -1,54 +1,21 @@
-"""The assistant's view of the index: parsed reports cached in memory, plus the exact source
-lines that hold structured facts (ratings rows, score, key-question rows, annex rules).
+"""The assistant's view of the index: parsed reports cached in memory, their evidence sentences
+(with a term index per report, ``assistant.sentence_index``), boilerplate and term statistics.
 
-Why: numeric and methodology answers come from structured data, but every figure shown must
-still be cited to the line that prints it, so this module finds those lines once per report.
+Why: every question reads the library many times; it changes only when the index does, so all
+of it is derived once per report set. The structured facts and the lines that print them live in
+``assistant.facts`` (re-exported here).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any, Sequence
 
-from assistant.citations import Passage
-from assistant.text import comparable, normalise
+from assistant.facts import (  # noqa: F401 - re-exported: composers import them from here
+    ANNEX_CUES, Fact, annex_facts, context_of, kq_fact, label, overall_fact, score_fact, standard_rating_fact,
+)
+from assistant.text import comparable
 from ingest.injection import usable_lines
-from ingest.model import KeyQuestion, Report
-
-
-@dataclass
-class Fact:
-    """A cited structured fact: the line span that prints it and its text."""
-
-    report: Report
-    line_start: int
-    line_end: int
-    section: str
-    title: str
-
-    @property
-    def text(self) -> str:
-        return normalise(self.report.text_of(self.line_start, self.line_end))
-
-    def passage(self, n: int) -> Passage:
-        r = self.report
-        return Passage(
-            n=n, source=r.source, service=r.service, section=self.section, title=self.title,
-            line_start=self.line_start, line_end=self.line_end, page=r.page_of(self.line_start),
-            text=self.text, quote=self.text, context=context_of(r, self.section, self.title),
-        )
-
-
-def context_of(report: Report, section: str = "", title: str = "") -> str:
-    """Words a citation to this report legitimately supports besides its quote: who and when."""
-    bits = [report.service or "", str(report.year or ""), section, title, report.title or ""]
-    return " ".join(b for b in bits if b)
-
-
-def label(report: Report) -> str:
-    """'Wigan (2021)': services can have several reports, the year tells them apart."""
-    return f"{report.service or report.source} ({report.year})" if report.year else (report.service or report.source)
+from ingest.model import Report
 
 
 class Library:
@@ -66,17 +33,47 @@ class Library:
         self._lock = threading.RLock()
 
     def refresh(self, force: bool = False) -> None:
-        """Re-read the index's report list (at most every couple of seconds unless forced): one
-        question touches the library dozens of times, the list changes only on ingest."""
+        """Re-read the index's report list when it may have changed: at most every couple of
+        seconds unless forced, and even then only when the index's change stamp moved (one
+        ``stat`` or one small server read). Why: every question forces a refresh, and listing
+        500 report records per question cost more than answering it."""
         import time
 
         now = time.monotonic()
         if not force and self._sig is not None and now - self.__dict__.get("_checked", 0.0) < 2.0:
             return
+        gen = self._index_generation()
+        if self._sig is not None and gen is not None and gen == self.__dict__.get("_gen"):
+            self.__dict__["_checked"] = now
+            return
         with self._lock:
-            if not force and self._sig is not None and now - self.__dict__.get("_checked", 0.0) < 2.0:
+            if self._sig is not None and gen is not None and gen == self.__dict__.get("_gen"):
                 return
             self._refresh(now)
+            # The stamp read *before* listing: a change made meanwhile moves it again, so the
+            # next refresh lists again.
+            self.__dict__["_gen"] = gen
+
+    def warm(self) -> None:
+        """Build every library-wide cache now (servers call this at start-up, before serving):
+        at 500 reports the first question would otherwise spend seconds cutting every report
+        into sentences, counting boilerplate and term statistics."""
+        self.refresh(force=True)
+        self.term_stats()
+        for r in list(self._reports.values()):
+            self._kept(r.source)
+            self.table_rows(r.source)
+            annex_facts(r)
+
+    def _index_generation(self) -> object | None:
+        """The index's change stamp, or None when the index cannot tell (always re-list then)."""
+        read = getattr(self.index, "generation", None)
+        if not callable(read):
+            return None
+        try:
+            return read()
+        except Exception:
+            return None
 
     def _refresh(self, now: float) -> None:
         self.__dict__["_checked"] = now
@@ -94,12 +91,25 @@ class Library:
             if r is not None:
                 reports[s.source] = r
         self._reports = reports
+        # Per-report caches of versions no longer in the index go (a long-running server sees
+        # many uploads and removals).
+        live = set(sig)
+        for name in ("_sentences", "_comps", "_rows", "_terms_index"):
+            cache = self.__dict__.get(name) or {}
+            for key in [k for k in cache if k not in live]:
+                cache.pop(key, None)
+        kept = self.__dict__.get("_kept_cache") or {}
+        for source in [k for k in kept if k not in reports]:
+            kept.pop(source, None)
+        # Derived once per report set: read on every question (several times by some composers).
+        self.__dict__["_sorted"] = sorted(reports.values(), key=lambda r: (r.service or "", r.published or ""))
+        self.__dict__["_services"] = sorted({r.service for r in reports.values() if r.service})
         self._sig = sig
 
     @property
     def reports(self) -> list[Report]:
         self.refresh()
-        return sorted(self._reports.values(), key=lambda r: (r.service or "", r.published or ""))
+        return list(self.__dict__.get("_sorted", ()))
 
     def get(self, source: str) -> Report | None:
         self.refresh()
@@ -135,7 +145,17 @@ class Library:
                     hit_rank=99,
                 ), lead_in if item else "")
             cache[key] = out
+            # Their comparable forms, once: boilerplate is recounted over every report whenever the
+            # report set changes (each upload), and filtered out of every report's sentences.
+            self.__dict__.setdefault("_comps", {})[key] = [comparable(s.text) for s in out]
         return cache[key]
+
+    def _comparables(self, source: str) -> list[str]:
+        """``comparable(s.text)`` of each of ``_raw_sentences(source)``, in order."""
+        raw = self._raw_sentences(source)
+        r = self.get(source)
+        got = self.__dict__.get("_comps", {}).get((source, r.sha256 if r is not None else None))
+        return got if got is not None and len(got) == len(raw) else [comparable(s.text) for s in raw]
 
     def table_rows(self, source: str) -> list:
         """Label + figure rows of the report's data tables as evidence sentences (fresh copies)."""
@@ -185,7 +205,7 @@ class Library:
 
         counts: Counter[str] = Counter()
         for r in self._reports.values():
-            counts.update({comparable(s.text) for s in self._raw_sentences(r.source)})
+            counts.update(set(self._comparables(r.source)))
         out = {t for t, c in counts.items() if c >= 2}
         self.__dict__["_boiler"] = (self._sig, out)
         return out
@@ -219,12 +239,44 @@ class Library:
         """Every evidence sentence of a report (boilerplate removed), fresh copies to score."""
         from dataclasses import replace
 
+        raw, _, keep = self._kept(source)
+        return [replace(s) for s, k in zip(raw, keep) if k]
+
+    def _kept(self, source: str) -> tuple[list, dict, list[bool]]:
+        """A report's sentences, their term index (both once per report version) and which of
+        them are not boilerplate (once per report set: the boilerplate depends on the whole set,
+        so an upload recomputes only this cheap mask, not the index)."""
+        from assistant.sentence_index import term_index
+
         boiler = self.boilerplate()
-        cache = self.__dict__.setdefault("_kept", {})
-        key = (source, self._sig)
-        if key not in cache:
-            cache[key] = [s for s in self._raw_sentences(source) if comparable(s.text) not in boiler]
-        return [replace(s) for s in cache[key]]
+        sig = self._sig
+        raw = self._raw_sentences(source)
+        r = self.get(source)
+        key = (source, r.sha256 if r is not None else None)
+        indexes = self.__dict__.setdefault("_terms_index", {})
+        postings = indexes.get(key)
+        if postings is None:
+            postings = indexes[key] = term_index(raw)
+        cache = self.__dict__.setdefault("_kept_cache", {})
+        got = cache.get(source)
+        if got is None or got[0] != (sig, key):
+            got = cache[source] = ((sig, key), [c not in boiler for c in self._comparables(source)])
+        return raw, postings, got[1]
+
+    def lexical_candidates(self, sources: Sequence[str], query: str, min_terms: int = 1) -> list:
+        """``evidence.lexical_candidates(self.sentences(source), query)`` for each source in turn
+        (same sentences, same order, fresh copies) through each report's term index, so a question
+        over 500 reports copies only the sentences it can use (``assistant.sentence_index``)."""
+        from assistant.evidence import QUERY_GENERIC
+        from assistant.sentence_index import matching
+        from assistant.text import content_terms
+
+        terms = set(content_terms(query)) - QUERY_GENERIC
+        out: list = []
+        for source in sources if terms else ():
+            raw, postings, keep = self._kept(source)
+            out.extend(matching(raw, postings, terms, min_terms, keep))
+        return out
 
     def drop_boilerplate(self, sentences: list) -> list:
         boiler = self.boilerplate()
@@ -239,7 +291,8 @@ class Library:
         return r.page_of(line) if r is not None else None
 
     def services(self) -> list[str]:
-        return sorted({r.service for r in self.reports if r.service})
+        self.refresh()
+        return list(self.__dict__.get("_services", ()))
 
     def for_service(self, service: str, years: Sequence[int] = ()) -> list[Report]:
         """Reports of a service, newest first; rated inspections before screenings."""
@@ -251,144 +304,3 @@ class Library:
     def main_report(self, service: str, years: Sequence[int] = ()) -> Report | None:
         rs = self.for_service(service, years)
         return rs[0] if rs else None
-
-
-# ----- finding the lines that print structured facts ----------------------------------------------
-
-def _section_for_line(report: Report, line: int) -> tuple[str, str]:
-    best = None
-    for s in report.sections:
-        if s.line_start <= line <= s.line_end:
-            if best is None or (s.line_end - s.line_start) < (best.line_end - best.line_start):
-                best = s
-    return (best.id, best.title) if best else ("ratings", "Ratings")
-
-
-def _ratings_zone(report: Report) -> tuple[int, int]:
-    sec = report.section("ratings")
-    if sec is not None:
-        return sec.line_start, min(len(report.lines), sec.line_end + 40)
-    return 1, min(len(report.lines), 320)
-
-
-def standard_rating_fact(report: Report, sid: str) -> Fact | None:
-    """The ratings-table row printing a standard's rating, else the rating line in its section."""
-    rating = report.standards.get(sid) or (report.resettlement if sid == "4.1" else None)
-    if not rating:
-        return None
-    a, b = _ratings_zone(report)
-    pat = re.compile(r"^\s*" + re.escape(sid) + r"(?![\d])")
-    for i in range(a, b + 1):
-        line = report.lines[i - 1]
-        if pat.match(line) and rating.casefold() in comparable(line):
-            return Fact(report, i, i, "ratings", "Ratings")
-    sec = report.section(sid)
-    if sec is not None:
-        for i in range(sec.line_start, min(sec.line_end, sec.line_start + 12) + 1):
-            if rating.casefold() in comparable(report.lines[i - 1]) and len(report.lines[i - 1]) < 300:
-                return Fact(report, i, i, sid, sec.title)
-    return None
-
-
-def score_fact(report: Report) -> Fact | None:
-    """The line(s) printing the score, e.g. 'Score 29/36' or 'Score' then '8/36'."""
-    if report.score is None or report.max_score is None:
-        return None
-    a, b = _ratings_zone(report)
-    a = 1
-    target = f"{report.score}/{report.max_score}"
-    for i in range(a, min(b, len(report.lines)) + 1):
-        line = comparable(report.lines[i - 1]).replace(" ", "")
-        if target in line:
-            start = i
-            if "score" not in comparable(report.lines[i - 1]):
-                for j in range(i - 1, max(0, i - 4), -1):
-                    if "score" in comparable(report.lines[j - 1]):
-                        start = j
-                        break
-            return Fact(report, start, i, "ratings", "Ratings")
-    return None
-
-
-def overall_fact(report: Report) -> Fact | None:
-    """The 'Overall rating' row (value on the same line or within a few lines)."""
-    if not report.overall:
-        return None
-    for i in range(1, min(len(report.lines), 400) + 1):
-        low = comparable(report.lines[i - 1]).replace("over all", "overall")
-        if "overall rating" in low and len(low) < 120:
-            if report.overall.casefold() in low:
-                return Fact(report, i, i, "ratings", "Ratings")
-            for j in range(i + 1, min(len(report.lines), i + 4) + 1):
-                if comparable(report.lines[j - 1]) == report.overall.casefold():
-                    return Fact(report, i, j, "ratings", "Ratings")
-    return None
-
-
-def kq_fact(report: Report, sid: str, kq: KeyQuestion) -> Fact | None:
-    """The key-question row (``KeyQuestion.line`` when the parser filled it)."""
-    sec = report.section(sid)
-    title = sec.title if sec else sid
-    if kq.line and 1 <= kq.line <= len(report.lines):
-        return Fact(report, kq.line, kq.line, sid, title)
-    if sec is None:
-        return None
-    head = comparable(kq.question)[:40]
-    for i in range(sec.line_start, sec.line_end + 1):
-        if comparable(report.lines[i - 1]).startswith(head):
-            return Fact(report, i, i, sid, title)
-    return None
-
-
-ANNEX_CUES: dict[str, tuple[str, ...]] = {
-    "lowest": ("where the lowest proportion", "aligned to the lowest banding", "driven by the lowest score"),
-    "bands": ("reasonable majority: 65-79%", "too few: 50-64%", "minority: <50%", "large majority: 80%+"),
-    "discretion": ("within five percentage points", "professional discretion"),
-    "qualitative": ("domain one ratings are proposed", "judged using predominantly qualitative evidence"),
-    "points": ("scored on a 0-3 scale", "0-3 scale"),
-    "overall": ("19-30 = good", "19-30 good", "0-6 inadequate", "0-6 = inadequate", "0 to 36"),
-    "limiting": ("limiting judgement",),
-    "inconsistent": ("0-30 scale", "each of the ten standards"),
-}
-
-
-def annex_facts(report: Report) -> dict[str, list[Fact]]:
-    """For each methodology rule, the annex lines of this report that state it (best first).
-
-    A cue line that stops mid-sentence (PDF page breaks) is extended to the next non-empty
-    line; band tables (one band per line) are taken whole."""
-    found: dict[str, list[Fact]] = {}
-    annex_start = None
-    for s in report.sections:
-        if s.kind == "annex" or re.search(r"methodolog|inspection data|ratings explained", s.title, re.I):
-            annex_start = s.line_start if annex_start is None else min(annex_start, s.line_start)
-    if annex_start is None:
-        for i, line in enumerate(report.lines, 1):
-            if re.match(r"\s*Annex(?:e)?\s*\d", line) and i > 60:
-                annex_start = i
-                break
-    if annex_start is None:
-        return found
-    n = len(report.lines)
-    for key, cues in ANNEX_CUES.items():
-        for cue in cues:
-            for i in range(annex_start, n + 1):
-                low = comparable(report.lines[i - 1])
-                if cue not in low or len(low) > 2500:
-                    continue
-                end = i
-                if key in ("bands", "overall") and len(low) < 80:
-                    while end + 1 <= n and 0 < len(report.lines[end].strip()) < 80 and end - i < 5:
-                        end += 1
-                else:
-                    j = i
-                    while not comparable(report.lines[j - 1]).rstrip().endswith((".", ":", ")")) and j - i < 3 and j < n:
-                        j += 1
-                        while j < n and not report.lines[j - 1].strip():
-                            j += 1
-                    end = j
-                sid, title = _section_for_line(report, i)
-                fact = Fact(report, i, end, sid, title)
-                if all((f.line_start, f.line_end) != (i, end) for f in found.get(key, [])):
-                    found.setdefault(key, []).append(fact)
-    return found

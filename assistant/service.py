@@ -40,8 +40,9 @@ class Assistant:
 
     # ----- helpers ---------------------------------------------------------------------------
     def warm(self) -> None:
-        """Load reports (and the embedder via one search) so the first question is fast."""
-        self.lib.refresh()
+        """Load reports, their sentence caches (``Library.warm``) and the embedder (one search)
+        so the first question is fast."""
+        self.lib.warm()
         if hasattr(self.index, "warm"):
             self.index.warm()
         try:

@@ -114,7 +114,7 @@ def recall(index, questions: list[dict]) -> tuple[float, float, list[float]]:
 
 
 def concurrent_load(index_dir: Path, home: Path, clients: int, per_client: int, questions: list[str],
-                    time_limit: float) -> dict:
+                    time_limit: float, workers: int = 1) -> dict:
     """25 clients at once against `yotassist serve` on loopback: POST /api/ask and GET /api/reports."""
     import httpx
 
@@ -123,7 +123,7 @@ def concurrent_load(index_dir: Path, home: Path, clients: int, per_client: int, 
     env.pop("YOTASSIST_CHROMA_URL", None)
     log = open(home / f"serve-{port}.log", "wb")
     proc = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "serve", "--index", str(index_dir),
-                             "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env, stdout=log,
+                             "--port", str(port), "--log-level", "warning", "--workers", str(workers)], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     t0 = time.time()
@@ -250,7 +250,9 @@ def measure(idx, assistant, row: dict, truths: list[dict], all_q: list[dict], rn
         SharedSystemClient.clear_system_cache()
         gc.collect()
         cq = GENERIC_QUERIES + [q["question"] for q in qs[:30]]
-        row["load"] = concurrent_load(settings.index, settings.home, args.clients, args.per_client, cq, args.load_time)
+        row["load"] = concurrent_load(settings.index, settings.home, args.clients, args.per_client, cq, args.load_time,
+                                      args.workers)
+        row["load"]["workers"] = args.workers
         idx, assistant = open_all(settings)
         print(f"  load: {row['load']['requests']} requests, {row['load']['errors']} errors, "
               f"ask p95 {row['load']['ask_p95']:.0f} ms", flush=True)
@@ -293,6 +295,12 @@ def run(args: argparse.Namespace) -> list[dict]:
                      "load_during_ingest": (load_before + os.getloadavg()[0]) / 2}
         print(f"  {summary.chunks} chunks in {secs:.0f} s = {row['chunks_per_s']:.1f} chunks/s; disk {row['disk_mb']:.0f} MB", flush=True)
 
+        if args.snapshots:
+            # A copy of the index at this size, so later runs can re-measure every size with
+            # ``--reuse --index-copy`` without ingesting again.
+            snap = work / f"index-{size}"
+            shutil.rmtree(snap, ignore_errors=True)
+            shutil.copytree(index_dir, snap)
         idx, assistant = measure(idx, assistant, row, truths[:size], all_q, rng, args, settings)
         row["loadavg_after"] = loadavg()
         rows.append(row)
@@ -307,7 +315,8 @@ def reuse(args: argparse.Namespace) -> list[dict]:
     from yotassist.settings import EmbeddingSettings, Settings
 
     rows = json.loads((args.out_dir / "scale.json").read_text())
-    settings = Settings(home=args.work / "home", index=args.work / "index", embed=EmbeddingSettings(backend="onnx-int8"))
+    settings = Settings(home=args.work / "home", index=args.reuse_index or args.work / "index",
+                        embed=EmbeddingSettings(backend="onnx-int8"))
     idx, assistant = open_all(settings)
     size = len(idx.reports())
     row = next((r for r in rows if r["size"] == size), None)
@@ -320,7 +329,8 @@ def reuse(args: argparse.Namespace) -> list[dict]:
     fresh: dict = {}
     idx, assistant = measure(idx, assistant, fresh, truths, all_q, random.Random(args.seed), args, settings)
     row.update(fresh)
-    row["remeasured"] = {"at": time.strftime("%Y-%m-%d %H:%M"), "loadavg_start": load_start, "loadavg_after": loadavg()}
+    row["remeasured"] = {"at": time.strftime("%Y-%m-%d %H:%M"), "loadavg_start": load_start, "loadavg_after": loadavg(),
+                         "workers": args.workers}
     (args.out_dir / "scale.json").write_text(json.dumps(rows, indent=2))
     return rows
 
@@ -456,6 +466,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--per-client", type=int, default=4)
     ap.add_argument("--load-time", type=float, default=300.0)
     ap.add_argument("--compact", action="store_true", help="shorter generated reports (fewer chunks per report)")
+    ap.add_argument("--snapshots", action="store_true",
+                    help="keep a copy of the index at every size (WORK/index-<size>) for later --reuse runs")
+    ap.add_argument("--reuse-index", type=Path, default=None,
+                    help="with --reuse: the index folder to re-measure (e.g. WORK/index-200 from --snapshots)")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn workers of the server in the load test")
     ap.add_argument("--reuse", action="store_true",
                     help="no ingest: re-measure search/ask/load on the existing index in --work (its size's row in scale.json)")
     args = ap.parse_args(argv)

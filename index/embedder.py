@@ -186,6 +186,7 @@ class CachedEmbedder:
         self.cache = VectorCache(cache_path)
         self.stats = CacheStats()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
         self._key_prefix = f"{settings.model}\x00{cache_tag(settings.backend)}\x00"
 
     @property
@@ -224,14 +225,17 @@ class CachedEmbedder:
         return np.vstack([cached[k] if k in cached else new[k] for k in keys]).astype(np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        vec = self._queries.get(text)
-        if vec is None:
-            vec = self.encoder.encode([text], batch_size=1)[0]
+        """The query's vector, from a 512-entry LRU (thread-safe: a server embeds concurrently)."""
+        with self._queries_lock:
+            vec = self._queries.get(text)
+            if vec is not None:
+                self._queries.move_to_end(text)
+                return vec
+        vec = self.encoder.encode([text], batch_size=1)[0]
+        with self._queries_lock:
             self._queries[text] = vec
-            if len(self._queries) > 512:
+            while len(self._queries) > 512:
                 self._queries.popitem(last=False)
-        else:
-            self._queries.move_to_end(text)
         return vec
 
     # Adapters ---------------------------------------------------------------------------------

@@ -12,13 +12,15 @@ before the global ranking fills the rest, so a report that holds the answer is n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from index.corpus import LOW_VALUE_SECTIONS, SUMMARY_SECTIONS, Corpus
 from index.model import Chunk, Hit
 from index.query import QueryPlan
+
+__all__ = ["Corpus", "fuse", "hybrid_search", "rare_limits", "top_per_source", "diversify"]
 
 DENSE_WEIGHT = 0.55
 STANDARD_BOOST = 0.45  # chunk in a standard the question names
@@ -39,23 +41,7 @@ def rare_limits(n_chunks: int) -> tuple[int, int]:
     return max(RARE_MIN_DF, int(RARE_SHARE * n_chunks)), RARE_SPECIFIC
 FRONT_PENALTY = 0.15  # contents, acknowledgements, generic background: rarely the answer
 SUMMARY_PENALTY = 0.08  # summaries restate the standards' findings: prefer the standard's own section
-SUMMARY_SECTIONS = {"foreword", "introduction", "executive-summary", "overall-findings", "summary"}
-LOW_VALUE_SECTIONS = {"contents", "acknowledgements", "cover", "glossary", "background", "further-information"}
 NUMERIC_WORDS = re.compile(r"\b(percent\w*|%|how many|proportion|score[ds]?|figure[s]?|number of|rated|rating[s]?|key questions?)\b")
-
-
-@dataclass
-class Corpus:
-    """The visible chunks, aligned with BM25 document order."""
-
-    chunks: list[Chunk]
-    position: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.position = {c.id: i for i, c in enumerate(self.chunks)}
-        # Row -> small integer per source, for the vectorised "best n per report" of comparative questions.
-        self.source_codes = np.unique(np.array([c.source for c in self.chunks], dtype=object),
-                                      return_inverse=True)[1].astype(np.int64) if self.chunks else np.zeros(0, np.int64)
 
 
 def top_per_source(scores: np.ndarray, mask: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
@@ -95,40 +81,39 @@ def fuse(dense: dict[int, float], lexical: np.ndarray, candidates: int, dense_we
             for i in pool}
 
 
-def boost(score: float, chunk: Chunk, plan: QueryPlan, numeric: bool) -> float:
-    factor = 1.0
+def boost_factors(rows: np.ndarray, corpus: Corpus, plan: QueryPlan, numeric: bool) -> np.ndarray:
+    """The multiplicative boost of each of ``rows`` (terms added in a fixed order, so the result
+    equals the one-chunk-at-a-time arithmetic it replaced)."""
+    factor = np.ones(len(rows), dtype=np.float64)
     if plan.standards:
-        if chunk.section in plan.standards:
-            factor += EXPLICIT_STANDARD_BOOST if chunk.section in plan.explicit_standards else STANDARD_BOOST
-            factor += (OWN_SECTION_BOOST if chunk.kind in ("standard", "table") else 0.0)
-    if plan.sections and chunk.section in plan.sections:
-        factor += STANDARD_BOOST
-    if plan.services and plan.is_comparative and chunk.service in plan.services:
-        factor += SERVICE_BOOST
-    if plan.years and chunk.year in plan.years:
-        factor += YEAR_BOOST
-    if numeric and chunk.kind == "table":
-        factor += TABLE_BOOST
-    if chunk.kind in ("domain",) or chunk.section in SUMMARY_SECTIONS:
-        factor -= SUMMARY_PENALTY
-    if chunk.section in LOW_VALUE_SECTIONS:
-        factor -= FRONT_PENALTY
-    return score * factor
+        named = corpus.section_mask(plan.standards)[rows]
+        explicit = corpus.section_mask(plan.explicit_standards)[rows] if plan.explicit_standards else np.zeros(len(rows), bool)
+        factor += np.where(named, np.where(explicit, EXPLICIT_STANDARD_BOOST, STANDARD_BOOST), 0.0)
+        factor += np.where(named & corpus.own_kind[rows], OWN_SECTION_BOOST, 0.0)
+    if plan.sections:
+        factor += np.where(corpus.section_mask(plan.sections)[rows], STANDARD_BOOST, 0.0)
+    if plan.services and plan.is_comparative:
+        factor += np.where(corpus.service_mask(plan.services)[rows], SERVICE_BOOST, 0.0)
+    if plan.years:
+        factor += np.where(corpus.year_mask(plan.years)[rows], YEAR_BOOST, 0.0)
+    if numeric:
+        factor += np.where(corpus.is_table[rows], TABLE_BOOST, 0.0)
+    factor -= np.where(corpus.is_summary[rows], SUMMARY_PENALTY, 0.0)
+    factor -= np.where(corpus.is_low_value[rows], FRONT_PENALTY, 0.0)
+    return factor
 
 
 PHRASE_BOOST = 1.0  # ... and holds them as the question words them ("Oldcastle Care Collective")
 PHRASE_CHECKS = 40  # how many of the best rare-term holders get the phrase check
 
 
-def _rare_pairs(query: str, rare_match: np.ndarray, fused: dict[int, float]) -> list[tuple[str, str]]:
+def _rare_pairs(query: str) -> list[tuple[str, str]]:
     """Adjacent term pairs of the question (names are word sequences: the words recur across
-    reports, the sequence does not); empty when no pooled chunk holds a rare term."""
+    reports, the sequence does not)."""
     from index.lexical import tokenize
 
     terms = tokenize(query)
-    if len(terms) < 2 or not any(rare_match[i] > 0 for i in fused):
-        return []
-    return [(a, b) for a, b in zip(terms, terms[1:]) if a != b]
+    return [(a, b) for a, b in zip(terms, terms[1:]) if a != b] if len(terms) >= 2 else []
 
 
 def _phrase_text(chunk: Chunk) -> str:
@@ -227,14 +212,15 @@ def hybrid_search(
     row when the caller has them (exact in-memory search), so per-report candidates need no loop (see bench/results/scale.md: without it
     recall@5 of named facts fell from 97% at 50 reports to 76% at 500, BM25 alone kept 99.7%).
     """
-    if not corpus.chunks:
+    n_rows = len(corpus.chunks)
+    if not n_rows:
         return []
     services = [service] if service else ([] if plan.is_comparative else plan.services)
-    allowed = np.ones(len(corpus.chunks), dtype=bool)
+    allowed = np.ones(n_rows, dtype=bool)
     if services:
-        allowed &= np.array([c.service in services for c in corpus.chunks])
+        allowed &= corpus.service_mask(services)
     if standard:
-        allowed &= np.array([c.section == standard for c in corpus.chunks])
+        allowed &= corpus.section_mask([standard])
     if not allowed.any():
         return []
 
@@ -248,66 +234,98 @@ def hybrid_search(
         where = conds[0] if len(conds) == 1 else {"$and": conds}
 
     do_div = plan.is_comparative if diversify_results is None else diversify_results
-    dense: dict[int, float] = {}
+    # Dense candidates: row -> best cosine (NaN: not a dense candidate).
+    dense = np.full(n_rows, np.nan, dtype=np.float64)
 
     def take(pairs: list[tuple[str, float]]) -> None:
         for cid, sim in pairs:
             pos = corpus.position.get(cid)
             if pos is not None and allowed[pos]:
-                dense[pos] = max(sim, dense.get(pos, -1.0))
+                dense[pos] = sim if np.isnan(dense[pos]) else max(sim, dense[pos])
 
     take(dense_search(where, candidates))
     if do_div and not services:
         # Make sure every report has dense candidates, not only those that dominate the global top.
-        if dense_sims is not None and len(dense_sims) == len(corpus.chunks):
-            for i in top_per_source(dense_sims, allowed, corpus.source_codes, max(5, candidates // 5)):
-                i = int(i)
-                dense[i] = max(float(dense_sims[i]), dense.get(i, -1.0))
+        if dense_sims is not None and len(dense_sims) == n_rows:
+            rows = top_per_source(dense_sims, allowed, corpus.source_codes, max(5, candidates // 5))
+            new = dense_sims[rows].astype(np.float64)
+            dense[rows] = np.where(np.isnan(dense[rows]), new, np.fmax(dense[rows], new))
         else:
             for src in sorted({c.source for c in corpus.chunks}):
                 src_where = {"source": src} if where is None else {"$and": [where, {"source": src}]}
                 take(dense_search(src_where, max(5, candidates // 5)))
 
-    fused = fuse(dense, lexical_scores, candidates, allowed=allowed)
+    # Fusion (as ``fuse``, over arrays): dense min-max over its candidates, BM25 over its maximum.
+    lex = lexical_scores if len(lexical_scores) == n_rows else np.zeros(n_rows, dtype=np.float32)
+    lex64 = lex.astype(np.float64)
+    lex_allowed = np.where(allowed, lex64, 0.0)
+    in_dense = ~np.isnan(dense)
+    d_norm = np.zeros(n_rows, dtype=np.float64)
+    if in_dense.any():
+        lo, hi = float(dense[in_dense].min()), float(dense[in_dense].max())
+        d_norm[in_dense] = 1.0 if hi - lo < 1e-9 else (dense[in_dense] - lo) / (hi - lo)
+    take_n = min(candidates, n_rows)
+    top_lex = np.argpartition(-lex_allowed, take_n - 1)[:take_n] if take_n < n_rows else np.arange(n_rows)
+    top_lex = top_lex[lex_allowed[top_lex] > 0]
+    fused = np.full(n_rows, np.nan, dtype=np.float64)
+    pool = in_dense.copy()
+    pool[top_lex] = True
+    lmax = float(lex_allowed.max()) if lex_allowed.max() > 0 else 1.0
+    fused[pool] = DENSE_WEIGHT * d_norm[pool] + (1 - DENSE_WEIGHT) * (lex_allowed[pool] / lmax)
+    lmax_all = float(lex64.max()) if lex64.max() > 0 else 1.0
     if do_div:
         # BM25 scores every chunk anyway: add each report's best lexical candidates to the pool.
-        lex = lexical_scores
-        lmax = float(lex.max()) if lex.size and lex.max() > 0 else 1.0
-        d_norm = _norm_minmax(dense)
-        if lex.size:
-            for i in top_per_source(lex, allowed & (lex > 0), corpus.source_codes, 5):
-                i = int(i)
-                fused.setdefault(i, DENSE_WEIGHT * d_norm.get(i, 0.0) + (1 - DENSE_WEIGHT) * float(lex[i]) / lmax)
+        rows = top_per_source(lex, allowed & (lex > 0), corpus.source_codes, 5)
+        rows = rows[np.isnan(fused[rows])]
+        fused[rows] = DENSE_WEIGHT * d_norm[rows] + (1 - DENSE_WEIGHT) * lex64[rows] / lmax_all
 
     numeric = bool(NUMERIC_WORDS.search(plan.query.lower()))
     if rare_match is not None:
         # Chunks naming the question's rare terms join the pool even if neither top list had them.
-        for i in np.flatnonzero(rare_match > 0):
-            i = int(i)
-            if allowed[i] and i not in fused:
-                fused[i] = (1 - DENSE_WEIGHT) * float(lexical_scores[i]) / max(float(lexical_scores.max()), 1e-9)
-        fused = {i: s * (1.0 + RARE_TERM_BOOST * float(rare_match[i])) for i, s in fused.items()}
-        pairs = _rare_pairs(plan.text, rare_match, fused)
+        rare = rare_match.astype(np.float64)
+        join = (rare > 0) & allowed & np.isnan(fused)
+        fused[join] = (1 - DENSE_WEIGHT) * lex64[join] / max(float(lex64.max()), 1e-9)
+        pooled = ~np.isnan(fused)
+        fused[pooled] *= 1.0 + RARE_TERM_BOOST * rare[pooled]
+        holders = np.flatnonzero(pooled & (rare > 0))
+        pairs = _rare_pairs(plan.text) if holders.size else []
         if pairs:
             # Only the best few holders are read word by word (a phrase check costs a tokenisation).
-            holders = sorted((i for i in fused if rare_match[i] > 0), key=lambda i: -fused[i])[:PHRASE_CHECKS]
-            for i in holders:
-                got = _pair_share(pairs, corpus.chunks[i])
+            for i in holders[np.argsort(-fused[holders], kind="stable")[:PHRASE_CHECKS]]:
+                got = _pair_share(pairs, corpus.chunks[int(i)])
                 if got:
                     fused[i] *= 1.0 + PHRASE_BOOST * got
-    scored = {i: boost(s, corpus.chunks[i], plan, numeric) for i, s in fused.items()}
-    ranked = sorted(scored, key=lambda i: -scored[i])
+    rows = np.flatnonzero(~np.isnan(fused))
+    scores = fused[rows] * boost_factors(rows, corpus, plan, numeric)
+    order = np.argsort(-scores, kind="stable")
+    ranked, ranked_scores = rows[order], scores[order]
     # Drop exact duplicate texts (the same paragraph stored twice) keeping the best.
-    seen_text: set[tuple[str, str]] = set()
-    unique: list[int] = []
-    for i in ranked:
-        key = (corpus.chunks[i].source, corpus.chunks[i].text)
-        if key not in seen_text:
-            seen_text.add(key)
-            unique.append(i)
-    if do_div:
-        per = 2 if k >= 2 * len({corpus.chunks[i].service or corpus.chunks[i].source for i in unique[:50]}) else 1
-        chosen = diversify(unique, corpus, k, per_source=max(1, per), min_ratio=0.35, scores=scored)
-    else:
-        chosen = unique[:k]
+    first = np.sort(np.unique(corpus.dup_codes[ranked], return_index=True)[1])
+    unique, unique_scores = ranked[first], ranked_scores[first]
+    if not do_div:
+        return [to_hit(corpus.chunks[int(i)], float(s)) for i, s in zip(unique[:k], unique_scores[:k])]
+    groups = corpus.group_codes[unique]
+    per = 2 if k >= 2 * len(np.unique(groups[:50])) else 1
+    keep = _diversify_prefix(groups, corpus.is_summary[unique], 2 * k)
+    scored = {int(i): float(s) for i, s in zip(unique[keep], unique_scores[keep])}
+    chosen = diversify(list(scored), corpus, k, per_source=max(1, per), min_ratio=0.35, scores=scored)
     return [to_hit(corpus.chunks[i], scored[i]) for i in chosen]
+
+
+def _diversify_prefix(groups: np.ndarray, summary: np.ndarray, top: int) -> np.ndarray:
+    """Positions of a ranked list that ``diversify`` can pick (same result as the whole list):
+    the first ``top`` overall (its final fill), each group's best three (its rounds, per group at
+    most two) and each group's best non-summary (its "own section first" swap)."""
+    n = len(groups)
+    order = np.lexsort((np.arange(n), groups))  # by group, rank order kept within a group
+    g = groups[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1] if n else np.zeros(0, np.int64)
+    rank_in_group = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) if n else np.zeros(0, np.int64)
+    keep = np.zeros(n, dtype=bool)
+    keep[:top] = True
+    keep[order[rank_in_group < 3]] = True
+    own = order[~summary[order]]  # non-summary positions, grouped, rank order within a group
+    if own.size:
+        og = groups[own]
+        keep[own[np.r_[True, og[1:] != og[:-1]]]] = True
+    return np.flatnonzero(keep)

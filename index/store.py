@@ -82,6 +82,9 @@ class Index:
             check_records(folder, repair=repair)
         index = cls(settings, folder, chroma_url or settings.chroma_url)
         write_marker(folder)
+        from index.dense import limit_blas_threads
+
+        limit_blas_threads(settings.blas_threads)
         return index
 
     @property
@@ -148,6 +151,11 @@ class Index:
     def _generation(self) -> Any:
         return self.records.generation()
 
+    def generation(self) -> Any:
+        """The change stamp: moves on every ingest, update, removal and reindex, by any process
+        (readers such as ``assistant.library.Library`` re-read the report list only when it moves)."""
+        return self._generation()
+
     def generation_tag(self) -> str:
         """A short tag of the index's current generation (changes with every ingest or removal),
         stamped on answers and drafts so a result can be traced to the index state it came from."""
@@ -213,7 +221,8 @@ class Index:
         if len(data) > limit:
             return IngestResult(source=safe_source_name(filename), status="failed",
                                 error=f"file is larger than {self.settings.max_upload_mb} MB")
-        return self._ingest_one(data, filename, allow_unstructured=allow_unstructured, progress=progress, parsed=parsed)
+        return self._ingest_one(data, filename, allow_unstructured=allow_unstructured, progress=progress, parsed=parsed,
+                                persist=True)
 
     def _embed_stats(self) -> tuple[int, int]:
         if self._embedder is None:
@@ -221,9 +230,11 @@ class Index:
         return (self._embedder.stats.misses, self._embedder.stats.hits)
 
     def _ingest_one(self, data: bytes, filename: str, force: bool = False, name: str | None = None,
-                    allow_unstructured: bool = False, progress: Any = None, parsed: Report | None = None) -> IngestResult:
+                    allow_unstructured: bool = False, progress: Any = None, parsed: Report | None = None,
+                    persist: bool = False) -> IngestResult:
         """Parse, chunk and embed outside the write lock; write the chunks and commit inside it.
-        ``allow_unstructured``: the user forces a document with no report structure in."""
+        ``allow_unstructured``: the user forces a document with no report structure in; ``persist``:
+        save the read view before the lock is released (uploads, for other workers)."""
         t0 = time.perf_counter()
         source = safe_source_name(filename)
         name = name or Path(str(filename).replace("\\", "/")).name.strip() or source
@@ -242,7 +253,30 @@ class Index:
             return IngestResult(source=source, status="failed", error=_one_line(exc),
                                 seconds=round(time.perf_counter() - t0, 3))
         with self.write_lock.hold(), self._lock:
-            return self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0, name)
+            result = self._write_and_commit(source, sha, version, data, report, chunks, vectors, force, t0, name)
+            if persist and result.status in ("added", "updated"):
+                self._after_write()
+            return result
+
+    def _after_write(self) -> None:
+        """Still under the write lock: persist the read view of the new state, so readers in other
+        processes (``yotassist serve --workers N``) load it instead of reading Chroma; with several
+        workers, also drop this process's embedded Chroma handle (the next write reopens it and sees
+        the other workers' writes; a long-lived handle would not)."""
+        self.persist_view()
+        if self.settings.workers > 1:
+            self._release_store()
+
+    def _release_store(self) -> None:
+        if self.chroma_url or self._store is None:
+            return
+        try:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            self._store = None
+            SharedSystemClient.clear_system_cache()
+        except Exception:
+            pass
 
     def _prepare(self, data: bytes, source: str, sha: str, version: str, allow_unstructured: bool = False,
                  progress: Any = None, parsed: Report | None = None) -> tuple[Report, list[Chunk], Any]:
@@ -350,6 +384,7 @@ class Index:
                 return False
             self._bump_generation()
             self.store.delete_source(source)
+            self._after_write()
             return True
 
     # --- reading --------------------------------------------------------------------------------
@@ -384,16 +419,80 @@ class Index:
         return sorted({r.service for r in self.reports() if r.service})
 
     # --- search ---------------------------------------------------------------------------------
-    def _refresh(self) -> None:
+    def _refresh(self, wait: bool = False) -> None:
         """Install the current read view (visible chunks, BM25, dense matrix) when the generation
         stamp moved: the persisted one when it matches the stamp (no Chroma, no tokenising), else
         rebuilt from Chroma and persisted for the next process."""
         gen = self._generation()
         if self._corpus is not None and gen == self._generation_seen:
             return
+        if self._corpus is not None and not wait:
+            # A view is installed: never make a question wait for a writer. Install the persisted
+            # view of the new stamp if it exists, else keep answering from the current one while
+            # a writer (this process or another) holds the lock; it persists the new view.
+            if not self._lock.acquire(blocking=False):
+                return
+            try:
+                if gen == self._generation_seen or self._load_view(gen):
+                    return
+            finally:
+                self._lock.release()
+            if self._writer_busy():
+                return
         with self._lock:
+            if self._corpus is not None and gen == self._generation_seen:
+                return  # another thread installed it meanwhile
+            if self._load_view(gen):
+                return
+        # No persisted view for this stamp: a writer (perhaps another process) is likely about to
+        # persist it. Wait for the write lock (lock order as writers: write lock, then ours), then
+        # load it, or build it from Chroma when the writer did not (a CLI batch, a crash).
+        with self._write_lock_if_possible(), self._lock:
+            gen = self._generation()
+            if self._corpus is not None and gen == self._generation_seen:
+                return
             if not self._load_view(gen):
                 self._build_view(gen)
+                if self.settings.workers > 1:
+                    self._release_store()
+
+    def _writer_busy(self) -> bool:
+        """True while any writer (a thread of this process or another process) holds the write lock."""
+        import fcntl
+
+        from index.writelock import LOCK_NAME
+
+        try:
+            with open(self.dir / LOCK_NAME, "a+", encoding="utf-8") as fh:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                return False
+        except OSError:
+            return False
+
+    def _write_lock_if_possible(self) -> Any:
+        """The write lock, or nothing when it cannot be taken (a read-only folder, a long writer)."""
+        from contextlib import contextmanager
+
+        from index.writelock import IndexBusy
+
+        @contextmanager
+        def hold() -> Any:
+            try:
+                ctx = self.write_lock.hold()
+                ctx.__enter__()
+            except (OSError, IndexBusy):
+                yield
+                return
+            try:
+                yield
+            finally:
+                ctx.__exit__(None, None, None)
+
+        return hold()
 
     def _load_view(self, gen: Any) -> bool:
         from index import view
@@ -445,7 +544,7 @@ class Index:
     def persist_view(self) -> None:
         """Build and persist the read view now (after a change), so the next process starts warm."""
         try:
-            self._refresh()
+            self._refresh(wait=True)  # the writer itself: build now, never "someone else is writing"
         except Exception:
             pass  # only a cache: the next reader rebuilds it
 
@@ -471,7 +570,7 @@ class Index:
         dense_corpus, matrix = getattr(self, "_dense", (None, None))
         if dense_corpus is not corpus:
             matrix = None  # built for another view: use Chroma
-        sims = matrix.similarities(vector) if matrix is not None else None
+        sims = self._similarities(matrix, plan.text, vector) if matrix is not None else None
 
         def dense(where: dict | None, n: int) -> list[tuple[str, float]]:
             if matrix is not None:
@@ -486,6 +585,28 @@ class Index:
                              candidates=self.settings.candidates, service=service, standard=standard,
                              diversify_results=diversify, rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)),
                              dense_sims=sims)
+
+    def _similarities(self, matrix: Any, text: str, vector: Any) -> Any:
+        """Cosines of every row to the query, kept for the last few query texts of this view: one
+        question searches the same text several times (a comparative answer once per service)."""
+        from collections import OrderedDict
+
+        with self._lock:
+            if getattr(self, "_sims_matrix", None) is not matrix:
+                self._sims_matrix, self._sims = matrix, OrderedDict()
+            cache = self._sims
+            got = cache.get(text)
+            if got is not None:
+                cache.move_to_end(text)
+                return got
+        sims = matrix.similarities(vector)
+        sims.setflags(write=False)  # shared between concurrent searches
+        with self._lock:
+            if self._sims_matrix is matrix:
+                cache[text] = sims
+                while len(cache) > 32:
+                    cache.popitem(last=False)
+        return sims
 
     def resolve_service(self, name: str, services: list[str] | None = None) -> str | None:
         """The indexed service a name or short form ("TH", "kirklees") stands for, or None."""

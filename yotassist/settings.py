@@ -120,10 +120,17 @@ class Settings(BaseSettings):
 
     # Retrieval
     candidates: int = Field(default=50, ge=5, le=1000, description="Per-retriever candidates before fusion.")
+    blas_threads: int = Field(default=1, ge=0, le=64, description=(
+        "Threads numpy's BLAS may use for the dense search product (set when an index is opened); 1 suits a "
+        "server answering several questions at once, 0 keeps the library default."))
 
     # Serving
     host: str = Field(default="127.0.0.1", description="Address `yotassist serve` listens on.")
     port: int = Field(default=8000, description="Port `yotassist serve` listens on.")
+    workers: int = Field(default=1, ge=1, le=32, description=(
+        "uvicorn worker processes of `yotassist serve` (`--workers`). Each answers questions from the persisted "
+        "read view; writes are serialised by the index's write lock and each writer persists the new view. With "
+        "an embedded index, a writer reopens Chroma per write. See README 'Serving several users'."))
     api_key: str | None = Field(default=None, description="If set, write endpoints need this key.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API from a browser.")
     max_upload_mb: int = Field(default=60, description="Largest accepted upload, in MiB.")

@@ -16,6 +16,8 @@ def serve(
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
     index: Optional[Path] = typer.Option(None, "--index", help="Index folder (default: $YOTASSIST_HOME/index)."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=32,
+                                          help="Worker processes (default: YOTASSIST_WORKERS or 1); see README."),
 ) -> None:
     """Start the web app (chat, ratings grid, drafting, uploads) and the API (docs at /docs)."""
     import socket
@@ -27,7 +29,8 @@ def serve(
     if log_level not in ("critical", "error", "warning", "info", "debug"):
         fail(f"unknown --log-level {log_level!r}")
     try:
-        settings = Settings(**({"index": index} if index is not None else {}), host=host, port=port)
+        settings = Settings(**({"index": index} if index is not None else {}), host=host, port=port,
+                            **({"workers": workers} if workers is not None else {}))
     except Exception as exc:  # a bad YOTASSIST_* variable
         fail(f"invalid settings: {' '.join(str(exc).split())[:300]}")
     try:  # a taken port is the commonest start-up failure: say so in one line, before loading models
@@ -44,6 +47,20 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
         print(f"yotassist: warning: listening on {host} without YOTASSIST_API_KEY; anyone who can reach it can upload and delete")
     print(f"yotassist: index {settings.index_dir}; open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/")
+    if settings.workers > 1:
+        # Several processes (the GIL serialises one process's Python work): each worker builds
+        # its app from the environment, so the choices made here travel as YOTASSIST_* variables.
+        import os
+
+        try:
+            import assistant.service  # noqa: F401 - a broken install stops here, not in every worker
+        except ImportError as exc:
+            fail(f"the assistant cannot be imported ({exc}); reinstall with `make install`")
+        os.environ.update(YOTASSIST_INDEX=str(settings.index_dir), YOTASSIST_HOST=host, YOTASSIST_PORT=str(port),
+                          YOTASSIST_WORKERS=str(settings.workers))
+        uvicorn.run("api.app:app_from_environment", factory=True, workers=settings.workers, host=host, port=port,
+                    log_level=log_level, proxy_headers=False, timeout_graceful_shutdown=5)
+        return
     try:
         web = create_app(settings)
     except BrokenInstall as exc:
