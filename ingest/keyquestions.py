@@ -168,6 +168,7 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
     rows: list[KeyQuestion] = []
     pending: list[str] = []
     misses = 0
+    need_pct = False  # every row so far printed its figure with "%": later figures need it too
     i = intro + 1
     while i <= end:
         if doc.blank[i]:
@@ -187,6 +188,8 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
             i += 1
             continue
         r = _row(c)
+        if r is not None and need_pct and r[1] and not any(p for _, p in r[1]):
+            r = None  # every row so far printed its "%": a bare number here is prose ("in 14 out of 16")
         if r is not None:
             question, nums, fixed = r
             if not question and pending:
@@ -216,13 +219,16 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
                     i = j
             kq = _make(question, nums, row_order, i, warnings, sid)
             if kq:
+                need_pct = row_order == "pct" and any(p for _, p in nums) and (need_pct or not rows)
                 rows.append(kq)
             misses = 0
             i += 1
             continue
         # a non-row line: part of a wrapped question, the header's tail, or the end of the table
-        if rows and not _row_soon(doc, i, end):
+        if rows and not _row_soon(doc, i, end, need_pct):
             break
+        if rows and pending and pending[-1].rstrip().endswith("?") and not QUESTION_RE.match(c):
+            break  # a whole question with no figure, then prose: the table has ended (a sub-heading)
         if len(c) <= 300 and len(pending) < 3 and not c.endswith("."):
             pending.append(c.replace("\t", " "))
         else:
@@ -248,8 +254,9 @@ def _after_page_break(doc: Doc, i: int) -> bool:
     return False
 
 
-def _row_soon(doc: Doc, i: int, end: int) -> bool:
-    """Whether a wrapped question starting at line i ends in a row within the next two lines."""
+def _row_soon(doc: Doc, i: int, end: int, need_pct: bool = False) -> bool:
+    """Whether a wrapped question starting at line i ends in a row within the next two lines
+    (with ``need_pct``, only a row printing "%" counts)."""
     seen = 0
     j = i + 1
     while j <= end and seen < 3:
@@ -257,7 +264,7 @@ def _row_soon(doc: Doc, i: int, end: int) -> bool:
             j += 1
             continue
         r = _row(doc.cl[j]) if doc.cl[j] else None
-        if r is not None:
+        if r is not None and (not need_pct or any(p for _, p in r[1])):
             return True
         seen += 1
         j += 1
