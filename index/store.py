@@ -87,6 +87,7 @@ class ReportSummary(BaseModel):
     sha256: str | None = None
     chunks: int = 0
     name: str | None = Field(default=None, description="The file name as uploaded (the id may be a slug of it).")
+    warnings: list[str] = Field(default_factory=list, description="The parser's warnings on this report.")
 
 
 def safe_source_name(filename: str) -> str:
@@ -422,6 +423,7 @@ class Index:
                 framework=rec.get("framework"), report_type=rec.get("report_type"), overall=rec.get("overall"),
                 score=rec.get("score"), max_score=rec.get("max_score"), resettlement=rec.get("resettlement"),
                 sha256=rec.get("sha256"), chunks=int(rec.get("chunks") or 0), name=rec.get("name") or source,
+                warnings=list(rec.get("warnings") or []),
             ))
         return sorted(out, key=lambda r: (r.service or r.source, r.published or ""))
 

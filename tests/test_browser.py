@@ -84,6 +84,12 @@ def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path
         expect(page.locator("#upload-progress")).to_be_visible()
         expect(message).to_contain_text("brackenfield-2023.txt was added", timeout=180_000)
         expect(page.locator(".reports-table")).to_contain_text("Brackenfield")
+        # the parser's warnings (the printed score is not the sum) show on the upload and in the list
+        expect(message.locator(".warnings")).to_contain_text("is not the sum")
+        listed = page.locator(".reports-table tbody tr", has_text="Brackenfield").locator("details.report-warnings")
+        expect(listed.locator("summary")).to_contain_text(re.compile(r"\d+ parser warnings?"))
+        listed.locator("summary").click()
+        expect(listed).to_contain_text("is not the sum")
         page.screenshot(path=str(artifacts / "browser-5-uploaded.png"))
 
         page.get_by_role("tab", name="Ratings").click()
