@@ -36,6 +36,8 @@ Row = tuple[str, list[tuple[float, bool]], str | None]
 
 
 #: a footnote number glued after the question mark with a real figure after it: "safe?7 80%", "safe?7\t80%"
+#: a footnote number glued after a value's "%": "85%9" (a text layer prints the raised mark inline)
+GLUED_PCT_MARK_RE = re.compile(r"(?<=\d%)\d{1,2}(?=[\s\t]|$)")
 GLUED_MARK_RE = re.compile(r"\?\d{1,2}(?=[\s\t]+\d{1,3}(?:\.\d{1,2})?\s*%?(?:[\s\t]+\d{1,3}\s*%?)?$)")
 
 
@@ -47,6 +49,8 @@ def _row(text: str) -> Row | None:
         return None
     if "?" in text:
         text = GLUED_MARK_RE.sub("?", text)
+    if "%" in text:
+        text = GLUED_PCT_MARK_RE.sub("", text)
     last = text[-1]
     if last.isdigit() or last in "-–—" or last in "aAeEl":
         flat_text = text.replace("\t", " ")
