@@ -192,7 +192,7 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
             i += 1
             continue
         r = _row(c)
-        if r is not None and need_pct and r[1] and not any(p for _, p in r[1]):
+        if r is not None and need_pct and r[1] and r[2] is None and not any(p for _, p in r[1]):
             r = None  # every row so far printed its "%": a bare number here is prose ("in 14 out of 16")
         if r is not None:
             question, nums, fixed = r
@@ -268,7 +268,7 @@ def _row_soon(doc: Doc, i: int, end: int, need_pct: bool = False) -> bool:
             j += 1
             continue
         r = _row(doc.cl[j]) if doc.cl[j] else None
-        if r is not None and (not need_pct or any(p for _, p in r[1])):
+        if r is not None and (not need_pct or r[2] is not None or any(p for _, p in r[1])):
             return True
         seen += 1
         j += 1
