@@ -346,6 +346,7 @@ def rating_row(summary: ReportOut, report: "Report", result: "RatingResult | Non
         max_score=report.max_score or (result.score.max if result else None),
         disagreements=disagreements,
         cells=cells,
+        report_warnings=list(report.warnings),
     )
 
 

@@ -221,6 +221,8 @@ class RatingRowOut(BaseModel):
     max_score: int | None = None
     disagreements: int = 0
     cells: dict[str, CellOut] = Field(default_factory=dict)
+    report_warnings: list[str] = Field(default_factory=list, description="The parser's warnings on this report: "
+                                       "a figure it warns about may explain a disagreement.")
 
 
 class RatingsOut(BaseModel):

@@ -93,3 +93,6 @@ class RatingResult(BaseModel):
     resettlement: ResettlementResult
     findings: list[str] = Field(default_factory=list)
     explanation: str | None = None
+    # The parser's warnings on the report rated: a figure it could not trust may be behind any
+    # disagreement below, so whoever reads the result is told before trusting it.
+    report_warnings: list[str] = Field(default_factory=list)

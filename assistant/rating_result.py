@@ -131,6 +131,8 @@ def rate_report(report: Report) -> RatingResult:
         source=report.source,
         complete=True,
     )
+    # kept apart from the findings (which are about the ratings): shown first by `rate` and the API
+    result.report_warnings = list(report.warnings)
     if not report.framework:
         result.findings.insert(0, f"The framework was not stated by the parser; rated as the {framework} framework.")
     if report.standards and report.score is None:

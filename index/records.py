@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 GENERATION_ID = "__generation__"
 SUMMARY_FIELDS = ("source", "name", "service", "published", "year", "framework", "report_type", "overall", "score",
-                  "max_score", "resettlement", "sha256", "version", "chunks", "indexed_at", "title")
+                  "max_score", "resettlement", "sha256", "version", "chunks", "indexed_at", "title", "warnings")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -150,7 +150,10 @@ class FileRecords:
 
 
 def _scalar_meta(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: record[k] for k in SUMMARY_FIELDS if isinstance(record.get(k), (str, int, float, bool))}
+    meta = {k: record[k] for k in SUMMARY_FIELDS if isinstance(record.get(k), (str, int, float, bool))}
+    if record.get("warnings"):  # metadata holds scalars only: the parser's warnings as JSON text
+        meta["warnings_json"] = json.dumps(list(record["warnings"]), ensure_ascii=False)
+    return meta
 
 
 class ChromaRecords:
@@ -184,7 +187,9 @@ class ChromaRecords:
             got = self.report_col.get(include=["metadatas"], limit=1000, offset=offset)
             for rid, meta in zip(got["ids"], got["metadatas"]):
                 if rid != GENERATION_ID:
-                    out[rid] = dict(meta or {}, source=rid)
+                    meta = dict(meta or {})
+                    warnings = json.loads(meta.pop("warnings_json", None) or "[]")
+                    out[rid] = dict(meta, source=rid, warnings=warnings)
         return dict(sorted(out.items()))
 
     def commit(self, source: str, record: dict[str, Any], data: bytes) -> None:

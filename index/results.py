@@ -55,3 +55,4 @@ class ReportSummary(BaseModel):
     sha256: str | None = None
     chunks: int = 0
     name: str | None = Field(default=None, description="The file name as uploaded (the id may be a slug of it).")
+    warnings: list[str] = Field(default_factory=list, description="The parser's warnings on this report.")

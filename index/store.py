@@ -398,6 +398,7 @@ class Index:
                 framework=rec.get("framework"), report_type=rec.get("report_type"), overall=rec.get("overall"),
                 score=rec.get("score"), max_score=rec.get("max_score"), resettlement=rec.get("resettlement"),
                 sha256=rec.get("sha256"), chunks=int(rec.get("chunks") or 0), name=rec.get("name") or source,
+                warnings=list(rec.get("warnings") or []),
             ))
         return sorted(out, key=lambda r: (r.service or r.source, r.published or ""))
 

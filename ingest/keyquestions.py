@@ -36,6 +36,8 @@ Row = tuple[str, list[tuple[float, bool]], str | None]
 
 
 #: a footnote number glued after the question mark with a real figure after it: "safe?7 80%", "safe?7\t80%"
+#: a footnote number glued after a value's "%": "85%9" (a text layer prints the raised mark inline)
+GLUED_PCT_MARK_RE = re.compile(r"(?<=\d%)\d{1,2}(?=[\s\t]|$)")
 GLUED_MARK_RE = re.compile(r"\?\d{1,2}(?=[\s\t]+\d{1,3}(?:\.\d{1,2})?\s*%?(?:[\s\t]+\d{1,3}\s*%?)?$)")
 
 
@@ -47,6 +49,8 @@ def _row(text: str) -> Row | None:
         return None
     if "?" in text:
         text = GLUED_MARK_RE.sub("?", text)
+    if "%" in text:
+        text = GLUED_PCT_MARK_RE.sub("", text)
     last = text[-1]
     if last.isdigit() or last in "-–—" or last in "aAeEl":
         flat_text = text.replace("\t", " ")
@@ -168,6 +172,7 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
     rows: list[KeyQuestion] = []
     pending: list[str] = []
     misses = 0
+    need_pct = False  # every row so far printed its figure with "%": later figures need it too
     i = intro + 1
     while i <= end:
         if doc.blank[i]:
@@ -187,6 +192,8 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
             i += 1
             continue
         r = _row(c)
+        if r is not None and need_pct and r[1] and r[2] is None and not any(p for _, p in r[1]):
+            r = None  # every row so far printed its "%": a bare number here is prose ("in 14 out of 16")
         if r is not None:
             question, nums, fixed = r
             if not question and pending:
@@ -216,13 +223,16 @@ def parse_key_questions(doc: Doc, start: int, end: int, warnings: list[str], sid
                     i = j
             kq = _make(question, nums, row_order, i, warnings, sid)
             if kq:
+                need_pct = row_order == "pct" and any(p for _, p in nums) and (need_pct or not rows)
                 rows.append(kq)
             misses = 0
             i += 1
             continue
         # a non-row line: part of a wrapped question, the header's tail, or the end of the table
-        if rows and not _row_soon(doc, i, end):
+        if rows and not _row_soon(doc, i, end, need_pct):
             break
+        if rows and pending and pending[-1].rstrip().endswith("?") and not QUESTION_RE.match(c):
+            break  # a whole question with no figure, then prose: the table has ended (a sub-heading)
         if len(c) <= 300 and len(pending) < 3 and not c.endswith("."):
             pending.append(c.replace("\t", " "))
         else:
@@ -248,8 +258,9 @@ def _after_page_break(doc: Doc, i: int) -> bool:
     return False
 
 
-def _row_soon(doc: Doc, i: int, end: int) -> bool:
-    """Whether a wrapped question starting at line i ends in a row within the next two lines."""
+def _row_soon(doc: Doc, i: int, end: int, need_pct: bool = False) -> bool:
+    """Whether a wrapped question starting at line i ends in a row within the next two lines
+    (with ``need_pct``, only a row printing "%" counts)."""
     seen = 0
     j = i + 1
     while j <= end and seen < 3:
@@ -257,7 +268,7 @@ def _row_soon(doc: Doc, i: int, end: int) -> bool:
             j += 1
             continue
         r = _row(doc.cl[j]) if doc.cl[j] else None
-        if r is not None:
+        if r is not None and (not need_pct or r[2] is not None or any(p for _, p in r[1])):
             return True
         seen += 1
         j += 1

@@ -8,6 +8,7 @@ cross-checks that turn every disagreement into a plain-English warning.
 from __future__ import annotations
 
 from ingest.checks import cross_check
+from ingest.contents import confirm
 from ingest.doc import Doc
 from ingest.figure_checks import check_figures
 from ingest.keyquestions import parse_key_questions
@@ -39,7 +40,12 @@ def parse_lines(lines: list[str], source: str, line_pages: list[int] | None = No
     table = find_ratings(doc, skip, rh)
     sqs = looks_sqs(doc) and not table.found
 
-    heads = find_headings(doc, skip | table.lines, sqs, rh, table.start if table.found else None)
+    body_skip = skip | table.lines
+    tstart = table.start if table.found else None
+    heads = find_headings(doc, body_skip, sqs, rh, tstart)
+    if not sqs:  # the contents page confirms which headings exist and in what order
+        heads = confirm(doc, heads, contents, body_skip,
+                        lambda rej: find_headings(doc, body_skip, sqs, rh, tstart, rej))
     sections = _sections(doc, heads, line_pages)
 
     report = Report(source=source, lines=lines, line_pages=line_pages)

@@ -21,11 +21,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
+from ingest.pdftables import SPILL_PAD, fits, repeated_headers, split_rows, starts_run
+from ingest.pdftables import spill as spill_words
+
 SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 #: bare page numbers and footers such as "12", "- 12 -", "Page 12", "Page 12 of 40", "12/40", "12 | Title"
 PAGE_NO_RE = re.compile(r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
 #: private-use and symbol-font bullet glyphs (Word's Symbol bullet prints as U+F0B7)
 BULLET_CHARS = str.maketrans({"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "•", "\uf0d8": "•", "\u2022": "•"})
+#: how far a table's border may run into the gutter of a two-column page and still belong to its
+#: column (a table a little wider than its column overflows by its border and cell padding)
+OVERHANG = 5.0
 BAND = 0.09  # top/bottom share of the page where running headers and footers live
 
 
@@ -73,8 +79,8 @@ def _group(words: list[dict], sups: list[dict]) -> list[list[dict]]:
                     best = (d, r)
         if best:
             best[1].append(dict(s, sup=True))
-        else:
-            rows.append([s])
+        else:  # a mark wrapped onto a line of its own is still a mark, never a figure
+            rows.append([dict(s, sup=True)])
     for r in rows:
         r.sort(key=lambda w: w["x0"])
     return rows
@@ -113,7 +119,7 @@ def _gutter(rows: list[list[dict]], boxes: list[tuple[float, float, float, float
         crossing = sum(1 for r in inner if any(w["x0"] < x - 1 and w["x1"] > x + 1 for w in r) or
                        (r[0]["x0"] < x < r[-1]["x1"] and not any(
                            a["x1"] <= x <= b["x0"] and b["x0"] - a["x1"] >= 6 for a, b in zip(r, r[1:]))))
-        crossing += sum(1 for b in boxes if b[0] < x - 1 and b[2] > x + 1)
+        crossing += sum(1 for b in boxes if b[0] < x - OVERHANG and b[2] > x + OVERHANG)
         if best is None or crossing < best[1]:
             best = (x, crossing)
     x, crossing = best
@@ -124,7 +130,8 @@ def _gutter(rows: list[list[dict]], boxes: list[tuple[float, float, float, float
         return None
     # a right column has a left edge: many right-hand pieces start at the same x just past the gutter
     # (a contents page's right-aligned page numbers or a short line's tab cell do not)
-    starts = Counter(round(min(w["x0"] for w in r if w["x0"] >= x)) for r in inner if r[-1]["x1"] > x)
+    # (a row whose only word past x straddles it has no start there)
+    starts = Counter(round(min(w["x0"] for w in r if w["x0"] >= x)) for r in inner if any(w["x0"] >= x for w in r))
     starts_box = Counter(round(b[0]) for b in boxes if b[0] >= x)
     edge = max(((sum(c for k, c in (starts + starts_box).items() if abs(k - s0) <= 3), s0)
                 for s0 in (starts + starts_box)), default=(0, 0))
@@ -149,19 +156,6 @@ def _overlapping(words: list[dict]) -> bool:
     return False
 
 
-def _fits(table, words: list[dict]) -> bool:
-    """Whether the ruled cells match the text: no word is cut by a cell edge (rules drawn only
-    between rows, or decoration, can make pdfplumber infer columns that split "Requires improvement")."""
-    tx0, ttop, tx1, tbottom = table.bbox
-    edges = {round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells}
-    edges = {e for e in edges if tx0 + 2 < e < tx1 - 2}
-    for w in words:
-        if ttop <= (w["top"] + w["bottom"]) / 2 <= tbottom and tx0 <= w["x0"] and w["x1"] <= tx1:
-            if any(w["x0"] + 2 < e < w["x1"] - 2 for e in edges):
-                return False
-    return True
-
-
 def _page_units(page) -> PageOut:
     words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2.5,
                                use_text_flow=True)
@@ -178,10 +172,13 @@ def _page_units(page) -> PageOut:
         tables = []
     taken: set[int] = set()
     boxes = []
-    tables = [t for t in tables if _fits(t, words)]
+    tables = [t for t in tables if fits(t, words)]
     for tid, t in enumerate(tables):
         tx0, ttop, tx1, tbottom = t.bbox
         boxes.append(t.bbox)
+        # text starting at the table's right edge above or below it is a neighbouring column
+        spills = not any(tx1 - 1 <= w["x0"] <= tx1 + SPILL_PAD and (w["bottom"] < ttop - 2 or w["top"] > tbottom + 2)
+                         and starts_run(w, words, gap_tab) for w in words)
         for rn, row in enumerate(t.rows):
             cells = [c for c in row.cells]
             texts = []
@@ -197,10 +194,18 @@ def _page_units(page) -> PageOut:
                 plain = [w for w in ws if not _is_sup(w, body)]
                 lines = _lines(plain, sups, 1e9)
                 texts.append(" ".join(x[4] for x in sorted(lines)))
+            rtop = min(c[1] for c in cells if c)
+            rbottom = max(c[3] for c in cells if c)
+            spill = spill_words(words, taken, rtop, rbottom, tx1, gap_tab) if spills else []
+            if spill:
+                taken.update(spill)
+                ws = [words[k] for k in spill]
+                texts.append(" ".join(x[4] for x in sorted(_lines([w for w in ws if not _is_sup(w, body)],
+                                                                   [w for w in ws if _is_sup(w, body)], 1e9))))
+                boxes[-1] = (boxes[-1][0], boxes[-1][1], max(boxes[-1][2], max(words[k]["x1"] for k in spill)),
+                             boxes[-1][3])
             if any(x.strip() for x in texts):
-                rtop = min(c[1] for c in cells if c)
-                rbottom = max(c[3] for c in cells if c)
-                out.units.append(Unit("\t".join(texts), rtop, rbottom, tx0, tx1, table=tid, row=rn))
+                out.units.append(Unit("\t".join(texts), rtop, rbottom, tx0, max(tx1, boxes[-1][2]), table=tid, row=rn))
     rest = [w for k, w in enumerate(words) if k not in taken]
     sups = [w for w in rest if _is_sup(w, body)]
     plain = [w for w in rest if not _is_sup(w, body)]
@@ -247,10 +252,11 @@ def _columns(out: PageOut, x: float | None) -> None:
         right.clear()
 
     for u in units:
-        if u.x1 <= x + 1:
+        slack = OVERHANG if u.table is not None else 1.0
+        if u.x1 <= x + slack:
             u.col = 1
             left.append(u)
-        elif u.x0 >= x - 1:
+        elif u.x0 >= x - slack:
             u.col = 2
             right.append(u)
         else:
@@ -279,41 +285,6 @@ def _in_band(u: Unit, p: PageOut) -> bool:
 
 def _fkey(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
-
-
-def _repeated_headers(pages: list[PageOut]) -> None:
-    """A table continued after a page (or column) break repeats its header row: drop the repeat."""
-    last_header: str | None = None
-    for p in pages:
-        first_table_done: set[int] = set()
-        for u in list(p.units):
-            if u.table is None:
-                continue
-            key = (u.table, u.col)
-            if u.row == 0 and u.table not in first_table_done:
-                first_table_done.add(u.table)
-                if last_header is not None and _norm(u.text) == last_header and _opens_column(p, u):
-                    p.units.remove(u)
-                    continue
-                last_header = _norm(u.text) if _looks_header(u.text) else None
-            del key
-
-
-def _norm(t: str) -> str:
-    return " ".join(t.split()).lower()
-
-
-def _looks_header(t: str) -> bool:
-    low = t.lower()
-    return "yes" in low or "relevant" in low or "%" in low and not re.search(r"\d", low)
-
-
-def _opens_column(p: PageOut, u: Unit) -> bool:
-    """Whether u is the first line of its page (or column): a table continued from the page before."""
-    for v in p.units:
-        if v.col == u.col or v.col == 0:
-            return v is u
-    return True
 
 
 def _stream_page(data: bytes, index: int, height: float) -> PageOut:
@@ -352,7 +323,8 @@ def pdf_lines(data: bytes, max_pages: int) -> tuple[list[str], list[int], list[s
                 pages.append(PageOut())
             page.close()
     _furniture(pages)
-    _repeated_headers(pages)
+    repeated_headers(pages)
+    split_rows(pages)
     lines: list[str] = []
     line_pages: list[int] = []
     for number, p in enumerate(pages, start=1):

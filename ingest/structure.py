@@ -245,9 +245,11 @@ def _has_content(doc: Doc, i: int, candidates: set[int]) -> bool:
 
 
 def find_headings(doc: Doc, skip: set[int], sqs: bool, ratings_heading: int | None,
-                  table_start: int | None) -> list[Heading]:
-    """Accepted section headings in reading order (0-based lines)."""
+                  table_start: int | None, reject: frozenset[int] = frozenset()) -> list[Heading]:
+    """Accepted section headings in reading order (0-based lines); ``reject``: lines the contents
+    page says are not headings (ingest.contents)."""
     n = len(doc)
+    skip = skip | reject if reject else skip
     std_c: dict[int, tuple[str, str]] = {}
     dom_c: dict[int, tuple[int, str]] = {}
     for i in range(n):

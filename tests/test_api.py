@@ -116,6 +116,27 @@ def test_ratings_grid(client: httpx.Client) -> None:
         assert cell["computed"] and cell["line_start"] and cell["line_end"] > cell["line_start"]
 
 
+def test_warnings_shown_on_upload_list_and_ratings(client: httpx.Client) -> None:
+    """A report the parser warns about carries its warnings wherever it is shown: the upload
+    response, the reports list and its row of the ratings grid (so a rate reader sees them)."""
+    from api_support import derived_report
+
+    name = "warnbury-2023.txt"
+    up = client.post("/api/reports", files={"file": (name, derived_report("Warnbury", disagree_22=True), "text/plain")})
+    try:
+        assert up.status_code == 200, up.text
+        warnings = up.json()["warnings"]
+        assert any("is not the sum" in w for w in warnings), warnings
+        listed = {r["id"]: r for r in client.get("/api/reports").json()}[name]
+        assert listed["warnings"] == warnings
+        row = {r["id"]: r for r in client.get("/api/ratings").json()["rows"]}[name]
+        assert row["report_warnings"] == warnings
+        clean = {r["id"]: r for r in client.get("/api/reports").json()}
+        assert all(clean[n]["warnings"] == [] for n in EXPECTED)  # the clean samples carry none
+    finally:
+        client.delete(f"/api/reports/{name}")
+
+
 def test_rate_what_if(client: httpx.Client) -> None:
     body = {"framework": "2021", "key_questions": {"2.2": [{"yes": 5, "relevant": 8}, {"yes": 6, "relevant": 7}, {"percent": 90}]}}
     result = client.post("/api/rate", json=body).json()

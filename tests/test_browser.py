@@ -105,6 +105,12 @@ def test_upload_then_grid_marks_disagreement(page, live_server: Server, tmp_path
         states = page.evaluate("window.__uploadStates")
         job_states = [t for t in states if re.search(r"(Queued|Parsing|Splitting|Indexing passages|Saving).*\d+%", t)]
         assert job_states, states  # the job's progress was shown, not just a spinner
+        # the parser's warnings (the printed score is not the sum) show on the upload and in the list
+        expect(message.locator(".warnings")).to_contain_text("is not the sum")
+        listed = page.locator(".reports-table tbody tr", has_text="Brackenfield").locator("details.report-warnings")
+        expect(listed.locator("summary")).to_contain_text(re.compile(r"\d+ parser warnings?"))
+        listed.locator("summary").click()
+        expect(listed).to_contain_text("is not the sum")
         page.screenshot(path=str(artifacts / "browser-5-uploaded.png"))
 
         page.get_by_role("tab", name="Ratings").click()

@@ -121,3 +121,17 @@ def test_console_script_exit_code_and_stderr() -> None:
     bad = subprocess.run([str(exe), "rate", "--kq", "2.1=13/0"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("yotassist: error: bad --kq")
+
+
+def test_rate_says_when_the_report_has_parser_warnings(runner, tmp_path) -> None:
+    """`rate` on a report the parser warns about says so (table and JSON), before any disagreement."""
+    from api_support import derived_report
+
+    path = tmp_path / "warnbury-2023.txt"
+    path.write_bytes(derived_report("Warnbury", disagree_22=True))
+    res = runner.invoke(app, ["rate", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "Working from a report with 2 parser warning(s)" in res.output
+    assert "is not the sum" in res.output
+    data = json.loads(runner.invoke(app, ["rate", str(path), "--json"]).stdout)
+    assert any("is not the sum" in w for w in data["report_warnings"])

@@ -136,6 +136,10 @@ def _print_table(result) -> None:
     table.add_row("Score", _of(sc.published, mx), _of(sc.computed, mx), "", _cmp(sc.published, sc.computed))
     table.add_row("Overall", ov.published or "-", ov.computed or "-", "", _cmp(ov.published, ov.computed))
     console.print(table)
+    if result.report_warnings:
+        console.print(f"[bold yellow]Working from a report with {len(result.report_warnings)} parser warning(s):[/]")
+        for w in result.report_warnings:
+            console.print(f"! {w}", markup=False, highlight=False)
     console.print(f"Resettlement: {result.resettlement.note}", highlight=False)
     if result.findings:
         console.print("[bold]Findings[/]")

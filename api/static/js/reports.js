@@ -64,7 +64,8 @@ export async function loadReports() {
   const body = el("tbody");
   for (const r of reports) {
     body.appendChild(el("tr", null,
-      el("th", { scope: "row" }, r.service || "(service not found)", el("span", { class: "file-name" }, r.id)),
+      el("th", { scope: "row" }, r.service || "(service not found)", el("span", { class: "file-name" }, r.id),
+        warningsNote(r.warnings)),
       el("td", null, r.published || "\u2013"),
       el("td", null, r.report_type === "sqs" ? "SQS (not rated)" : r.framework || "\u2013"),
       el("td", null, r.overall ? el("span", { class: "chip wide " + bandClass(r.overall) }, r.overall) : "\u2013"),
@@ -81,6 +82,16 @@ export async function loadReports() {
       ["Service", "Published", "Framework", "Overall", "Score"].map((h) => el("th", { scope: "col" }, h)),
       el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, "Actions")))),
     body)));
+}
+
+/** The parser's warnings on a report, where the report is listed: a figure it could not trust is
+ * never shown without them. Collapsed to a count so the table stays readable. */
+function warningsNote(warnings) {
+  if (!warnings || !warnings.length) return null;
+  const n = warnings.length;
+  return el("details", { class: "report-warnings" },
+    el("summary", null, `${n} parser warning${n === 1 ? "" : "s"}`),
+    el("ul", { class: "warnings" }, warnings.map((w) => el("li", null, w))));
 }
 
 async function deleteReport(r) {
