@@ -119,10 +119,11 @@ def test_ratings_grid(client: httpx.Client) -> None:
 def test_warnings_shown_on_upload_list_and_ratings(client: httpx.Client) -> None:
     """A report the parser warns about carries its warnings wherever it is shown: the upload
     response, the reports list and its row of the ratings grid (so a rate reader sees them)."""
-    from api_support import derived_report
+    from api_support import derived_report, finish_upload
 
     name = "warnbury-2023.txt"
-    up = client.post("/api/reports", files={"file": (name, derived_report("Warnbury", disagree_22=True), "text/plain")})
+    up = finish_upload(client.post("/api/reports",
+                                   files={"file": (name, derived_report("Warnbury", disagree_22=True), "text/plain")}))
     try:
         assert up.status_code == 200, up.text
         warnings = up.json()["warnings"]

@@ -50,8 +50,13 @@ def test_export_once_then_reuse_and_agree_with_torch(models, monkeypatch) -> Non
     assert cos.min() > 0.97 and cos.mean() > 0.985, cos
     # Sorting by length inside must not change which vector belongs to which text.
     assert np.allclose(embed_onnx.encode_sorted(model, TEXTS[::-1], 16)[::-1], fast, atol=1e-5)
-    # Nearest neighbours agree with torch on this small set.
-    assert (np.argsort(-(fast @ fast.T), axis=1)[:, 1] == np.argsort(-(torch @ torch.T), axis=1)[:, 1]).all()
+    # Nearest neighbours agree with torch wherever torch's choice is clear: int8 weights move cosines
+    # by about 0.01, so a near-tie (two neighbours within 0.02) may go either way and proves nothing.
+    ref = torch @ torch.T
+    order = np.argsort(-ref, axis=1)
+    clear = ref[np.arange(len(TEXTS)), order[:, 1]] - ref[np.arange(len(TEXTS)), order[:, 2]] > 0.02
+    assert clear.sum() >= len(TEXTS) - 2, "the test set has too few clear neighbours to check anything"
+    assert (np.argsort(-(fast @ fast.T), axis=1)[:, 1] == order[:, 1])[clear].all()
 
 
 def test_half_made_export_is_replaced(models) -> None:
