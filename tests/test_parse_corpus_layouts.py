@@ -9,6 +9,8 @@ Every rating, the score and every key-question figure must equal the parse of th
 
 from __future__ import annotations
 
+import functools
+
 import shutil
 from pathlib import Path
 
@@ -32,6 +34,12 @@ def _figures(r) -> dict:
                 kq={k: [(q.percent, q.yes, q.relevant) for q in v] for k, v in r.key_questions.items()})
 
 
+@functools.lru_cache(maxsize=None)
+def _parsed(path):
+    """Each rendered file parsed once per session (the 1-column PDF serves two tests)."""
+    return load_report(path)
+
+
 @pytest.fixture(scope="session")
 def rendered(corpus_dir):
     for exe in ("chromium", "libreoffice"):
@@ -49,7 +57,7 @@ def reference(corpus_dir):
 @pytest.mark.parametrize("name", LAYOUTS_MOD.RATED)
 def test_every_figure_exact_in_every_layout(rendered, reference, name, layout):
     ref = reference[name]
-    r = load_report(rendered[(name, layout)])
+    r = _parsed(rendered[(name, layout)])
     got, want = _figures(r), _figures(ref)
     assert got == want
     assert sum(len(v) for v in want["kq"].values()) >= 20  # the comparison really covers the tables
@@ -62,7 +70,7 @@ def test_every_figure_exact_in_every_layout(rendered, reference, name, layout):
 @pytest.mark.parametrize("name", LAYOUTS_MOD.RATED)
 def test_pdf_pages_and_furniture(rendered, name):
     """The Chromium PDF keeps every line's page and drops the running header and page numbers."""
-    r = load_report(rendered[(name, "pdf-1col")])
+    r = _parsed(rendered[(name, "pdf-1col")])
     assert r.line_pages and len(r.line_pages) == len(r.lines) and r.line_pages[-1] >= 10
     header = f"Inspection of youth justice services: {r.service}"
     assert not any(header in x for x in r.lines)
