@@ -62,7 +62,8 @@ test: install-test browser postgres
 # Under a minute on a warm checkout; `make test` stays what CI runs.
 FAST_SKIP := test_browser test_api test_api_concurrency test_api_llm test_api_security test_schemathesis \
 	test_api_contract test_server_faults test_upload_jobs \
-	test_server_mode test_crash_safety test_llm_path test_llm_drafting test_embed_onnx test_followups
+	test_server_mode test_crash_safety test_llm_path test_llm_drafting test_embed_onnx test_followups \
+	test_parse_corpus_layouts
 test-fast: install-test
 	$(VENV)/bin/python -m pytest -q -m "not browser" -k "not torch_backend" $(FAST_SKIP:%=--ignore=tests/%.py)
 
