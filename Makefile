@@ -59,7 +59,8 @@ test: install-test browser postgres
 
 # The development lane: no browser, no live servers or subprocess CLIs of the API, no torch
 # (queries run on the lean ONNX embedder, documents come from the shared vector cache).
-# Under a minute on a warm checkout; `make test` stays what CI runs.
+# It was under a minute when added; the suite has grown since (helpers measured about 5 minutes
+# on a loaded machine). `make test` stays what CI runs.
 FAST_SKIP := test_browser test_api test_api_concurrency test_api_llm test_api_security test_schemathesis \
 	test_api_contract test_server_faults test_upload_jobs \
 	test_server_mode test_crash_safety test_llm_path test_llm_drafting test_embed_onnx test_followups \
