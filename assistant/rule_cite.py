@@ -29,7 +29,7 @@ def rule_values() -> dict[str, Any]:
     }
 
 
-def _cue_quote(f: Fact, key: str) -> str | None:
+def cue_quote(f: Fact, key: str) -> str | None:
     """The sentences of a long annex line around the one that states the rule."""
     text = f.text
     if f.line_end > f.line_start or len(text) < 400:
@@ -41,7 +41,7 @@ def _cue_quote(f: Fact, key: str) -> str | None:
     return None
 
 
-def _passage(f: Fact, quote: str | None, n: int) -> Passage:
+def rule_passage(f: Fact, quote: str | None, n: int) -> Passage:
     p = f.passage(n)
     if quote:
         p.quote = quote
@@ -62,6 +62,8 @@ class RuleCiter:
         self._values = rule_values()
         # The supporting passage of each rule depends only on the indexed reports: found once per set.
         self._sig = tuple((r.source, r.sha256) for r in self._reports)
+        if self._sig not in _FOUND and len(_FOUND) >= _FOUND_SETS:
+            _FOUND.clear()  # one entry per set of indexed reports: a long-running server keeps a few
         self._found: dict[str, Passage | None] = _FOUND.setdefault(self._sig, {})
 
     def sentence(self, key: str) -> str:
@@ -80,11 +82,12 @@ class RuleCiter:
     def _find(self, key: str, sentence: str) -> Passage | None:
         for r in self._reports:
             for f in annex_facts(r).get(key, []):
-                quote = _cue_quote(f, key)
-                probe = CitationGate([_passage(f, quote, 1)], self.lib.lines_of)
+                quote = cue_quote(f, key)
+                probe = CitationGate([rule_passage(f, quote, 1)], self.lib.lines_of)
                 if probe._verify_unit(f"{sentence[:-1]} [1].") is not None:
-                    return _passage(f, quote, 0)
+                    return rule_passage(f, quote, 0)
         return None
 
 
 _FOUND: dict[tuple, dict[str, Passage | None]] = {}
+_FOUND_SETS = 8

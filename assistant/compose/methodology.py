@@ -6,12 +6,10 @@ import re
 from typing import Any
 
 from assistant import prompts
-from assistant.citations import Passage
 from assistant.compose.common import Draft, phrase
 from assistant.library import Fact, Library, annex_facts, score_fact
-from assistant.rating_rules import get_rules
 from assistant.router import Route
-from assistant.text import comparable, split_sentences
+from assistant.rule_cite import cue_quote as _cue_sentence, rule_passage as _probe_passage, rule_values
 
 def methodology(route: Route, lib: Library, index: Any) -> Draft:
     """Rules from ``assistant.rating_rules`` rendered by ``prompts/methodology.md``, each sentence
@@ -19,13 +17,7 @@ def methodology(route: Route, lib: Library, index: Any) -> Draft:
     from assistant.citations import CitationGate
 
     d = Draft()
-    rules = get_rules("2021")
-    b = dict((r, lo) for lo, r in rules.bands)
-    values = {
-        "b50": int(b["Requires improvement"]), "b65m": int(b["Good"]) - 1, "b65": int(b["Good"]),
-        "b80m": int(b["Outstanding"]) - 1, "b80": int(b["Outstanding"]), "pp": int(rules.discretion.within_pp),
-        "small": rules.discretion.small_sample, "n": len(rules.scored), "max": rules.max_score,
-    }
+    values = rule_values()
     templates = prompts.phrases("methodology")
     reports = sorted(lib.reports, key=lambda r: (r.framework or "", r.published or ""), reverse=True)
     facts_by_report = [(r, annex_facts(r)) for r in reports]
@@ -97,25 +89,3 @@ def _methodology_focus(question: str) -> list[str]:
     if "points" in found:
         found = [k for k in found if k != "points"] + ["points", "overall"] if len(found) == 1 else found
     return found[:2]
-
-
-def _probe_passage(f: Fact, quote: str | None, n: int) -> Passage:
-    p = f.passage(n)
-    if quote:
-        p.quote = quote
-        p.text = quote
-    return p
-
-
-def _cue_sentence(f: Fact, key: str) -> str | None:
-    """The sentences of a long annex line around the one that states the rule."""
-    from assistant.library import ANNEX_CUES
-
-    text = f.text
-    if f.line_end > f.line_start or len(text) < 400:
-        return None
-    sents = split_sentences(text)
-    for i, s in enumerate(sents):
-        if any(c in comparable(s) for c in ANNEX_CUES[key]):
-            return " ".join(sents[max(0, i - 1) : i + 2])
-    return None
