@@ -24,3 +24,13 @@ def build_index(index_dir: Path, paths: Sequence[Path]):
     assert not failed, failed
     embed_cache.merge(index_dir)
     return idx
+
+
+def open_assistant(index_dir: Path):
+    """An extractive Assistant over an index folder, warmed (reports, sentence vectors) as a server is."""
+    from assistant.service import Assistant
+    from index.store import Index
+
+    a = Assistant(Index.open(index_dir=index_dir), mode="extractive")
+    a.warm()
+    return a

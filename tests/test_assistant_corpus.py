@@ -17,7 +17,7 @@ import pytest
 from assistant.citations import recheck
 from assistant.service import Assistant
 from assistant.text import content_terms, jaccard
-from assistant_support import INJECTION, ROOT, build_index
+from assistant_support import INJECTION, ROOT, build_index, open_assistant
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -31,11 +31,7 @@ def index_dir(tmp_path_factory, corpus_dir) -> Path:
 
 @pytest.fixture(scope="module")
 def assistant(index_dir):
-    from index.store import Index
-
-    a = Assistant(Index.open(index_dir=index_dir), mode="extractive")
-    a.warm()
-    return a
+    return open_assistant(index_dir)
 
 
 def valid(a: Assistant, answer) -> None:

@@ -15,7 +15,7 @@ from assistant.parts import split_parts
 from assistant.select import vectors_of, with_antecedents
 from assistant.semantic import SentenceVectors
 from assistant.service import Assistant
-from assistant_support import ROOT, build_index
+from assistant_support import ROOT, build_index, open_assistant
 
 FIXTURES = ROOT / "tests" / "fixtures" / "evidence"
 
@@ -29,11 +29,7 @@ def index_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def assistant(index_dir):
-    from index.store import Index
-
-    a = Assistant(Index.open(index_dir=index_dir), mode="extractive")
-    a.warm()
-    return a
+    return open_assistant(index_dir)
 
 
 def _ask(a: Assistant, q: str):
