@@ -5,8 +5,8 @@ Run from the project root:  .venv/bin/python bench/answers.py [--index DIR] [--c
 Development sets (tune on these): dev-1 (bench/questions/dev-1.jsonl, our own), dev-2 (dev-2.jsonl,
 the former "held-out" set: it was tuned on after its first run, so it is development material now),
 dev-3 (dev-3.jsonl, 80 questions written by an independent helper), dev-gen (dev-gen.jsonl over
-generated reports, from bench/gen_questions.py). ``--frozen LABEL`` runs only the frozen held-out
-set (heldout-frozen.jsonl; run it at most twice, never tune on it) into heldout-frozen.md.
+generated reports, from bench/gen_questions.py). ``--frozen LABEL [--frozen-set NAME]`` runs only a frozen held-out
+set (FROZEN below; each run at most twice, never tuned on) into bench/results/NAME.md; a third run is refused.
 ``--slice A:B`` runs questions A..B-1 of each set (e.g. ``--sets dev-3 --slice :40`` to tune on the first
 half of dev-3 and keep ``40:`` as a private check).
 Each line: {"q", "kind", "facts", "services"?, "sources"?, "history"?}. For every question it runs
@@ -102,7 +102,11 @@ SETS = {  # name -> (question file, index: corpus | generated)
     "dev-gen": ("bench/questions/dev-gen.jsonl", "generated"),
     "dev-dial": ("bench/questions/dev-dial.jsonl", "corpus"),  # what-if and follow-up questions (issue 11 items 7-8)
 }
-FROZEN = ("bench/questions/heldout-frozen.jsonl", "corpus")
+FROZEN = {  # frozen held-out sets: name -> (question file, index); each run at most twice, never tuned on
+    "heldout-frozen": ("bench/questions/heldout-frozen.jsonl", "corpus"),  # used up (two runs, stop 19)
+    "heldout-2": ("bench/questions/heldout-2.jsonl", "corpus"),
+}
+MAX_FROZEN_RUNS = 2
 ORDER = ["lookup", "numeric", "comparative", "methodology", "whatif", "drafting", "follow-up", "followup", "none"]
 
 
@@ -206,7 +210,9 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(SETS),
                     help="comma-separated development sets to run; NAME:N = first N questions, NAME:-N = last N")
     ap.add_argument("--frozen", metavar="LABEL", default=None,
-                    help="run ONLY the frozen held-out set and append a run called LABEL to bench/results/heldout-frozen.md")
+                    help="run ONLY a frozen held-out set (--frozen-set) and append a run called LABEL to bench/results/<set>.md")
+    ap.add_argument("--frozen-set", default="heldout-2", choices=sorted(FROZEN),
+                    help="which frozen held-out set --frozen runs (refused after two runs)")
     ap.add_argument("--slice", default=None, metavar="A:B",
                     help="run only questions A..B-1 of each set (python slice), e.g. ':40' to tune on the first 40 "
                          "of dev-3 and '40:' for the private check on the rest")
@@ -217,7 +223,13 @@ def main() -> None:
     from assistant.service import Assistant
 
     # "dev-3:40" is the first 40 questions of dev-3, "dev-3:-40" the last 40 (a private check slice).
-    plan = {"heldout-frozen": FROZEN} if args.frozen else {k: SETS[k.split(":")[0]] for k in args.sets.split(",") if k}
+    if args.frozen:
+        done = ROOT / "bench" / "results" / f"{args.frozen_set}.md"
+        runs = done.read_text(encoding="utf-8").count("\n# Run: ") if done.is_file() else 0
+        if runs >= MAX_FROZEN_RUNS:
+            sys.exit(f"{args.frozen_set} has been run {runs} times already (the limit is {MAX_FROZEN_RUNS}); "
+                     "a new held-out set is needed to measure again")
+    plan = {args.frozen_set: FROZEN[args.frozen_set]} if args.frozen else {k: SETS[k.split(":")[0]] for k in args.sets.split(",") if k}
     indexes: dict[str, Any] = {}
     tmps: list[Path] = []
     t0 = time.perf_counter()
@@ -262,7 +274,8 @@ def main() -> None:
             + (f"{100 * fu:.1f}% (search top-3 on the question alone {100 * summary['follow_up_search_top3']:.1f}%)" if fu is not None else "-"), ""]
     for tmp in tmps:
         shutil.rmtree(tmp, ignore_errors=True)
-    head = [f"Machine: {os.cpu_count()} CPUs shared with about six other helpers' jobs (tests, ingests), so latency is pessimistic. "
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    head = [f"Machine: {os.cpu_count()} CPUs, load average {load} (1/5/15 min) at the end of the run; above 2 the latency is inflated by waiting for a core. "
             f"Indexes ready in {build_s:.1f} s. Latency: each question timed the first time it is asked after a warm-up on other "
             f"questions. Search top-3 = fact found in the text of the top three hits of `Index.search(question, k=3)` "
             f"(what `yotassist search Q --k 3` prints), same index, same run. Facts: case-insensitive substring of the answer text.",
@@ -277,14 +290,14 @@ def main() -> None:
             f"- follow-up recall: {100 * (summary['follow_up_recall'] or 0):.1f}%", ""]
     body = head + sections
     if args.frozen:
-        out = ROOT / "bench" / "results" / "heldout-frozen.md"
+        out = ROOT / "bench" / "results" / f"{args.frozen_set}.md"
         prev = out.read_text(encoding="utf-8") if out.is_file() else (
-            "# Frozen held-out set\n\n`bench/questions/heldout-frozen.jsonl`, written by someone who never saw the code, "
+            f"# Frozen held-out set {args.frozen_set}\n\n`{FROZEN[args.frozen_set][0]}`, written by someone who never saw the code, "
             "committed before tuning. Run at most twice (midway, end); never tuned on.\n\n"
-            "Run: `.venv/bin/python bench/answers.py --frozen LABEL`.\n")
+            f"Run: `.venv/bin/python bench/answers.py --frozen LABEL --frozen-set {args.frozen_set}`.\n")
         text = prev + f"\n# Run: {args.frozen}\n\n" + "\n".join(body) + "\n### Per question\n\n" + "\n".join(per_question(all_rows)) + "\n"
         out.write_text(text, encoding="utf-8")
-        out.with_name(f"heldout-frozen-run{1 + prev.count(chr(10) + '# Run: ')}.json").write_text(
+        out.with_name(f"{args.frozen_set}-run{1 + prev.count(chr(10) + '# Run: ')}.json").write_text(
             json.dumps(results, indent=1), encoding="utf-8")
     else:
         lines = [f"# Answer benchmark (extractive mode){': ' + args.label if args.label else ''}", ""] + body
