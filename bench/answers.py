@@ -274,8 +274,8 @@ def main() -> None:
             + (f"{100 * fu:.1f}% (search top-3 on the question alone {100 * summary['follow_up_search_top3']:.1f}%)" if fu is not None else "-"), ""]
     for tmp in tmps:
         shutil.rmtree(tmp, ignore_errors=True)
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    head = [f"Machine: {os.cpu_count()} CPUs, load average {load} (1/5/15 min) at the end of the run; above 2 the latency is inflated by waiting for a core. "
+    loadavg = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    head = [f"Machine: {os.cpu_count()} CPUs, load average {loadavg} (1/5/15 min) at the end of the run; above 2 the latency is inflated by waiting for a core. "
             f"Indexes ready in {build_s:.1f} s. Latency: each question timed the first time it is asked after a warm-up on other "
             f"questions. Search top-3 = fact found in the text of the top three hits of `Index.search(question, k=3)` "
             f"(what `yotassist search Q --k 3` prints), same index, same run. Facts: case-insensitive substring of the answer text.",
