@@ -17,7 +17,6 @@ from assistant.chain.kinds import compose_route
 from assistant.chain.state import checked_question, history_turns as _history_turns, to_answer
 from assistant.citations import CitationGate, Passage
 from assistant.draft_left_out import LeftOutLog
-from assistant.drafting import draft_bullets, draft_findings
 from assistant.library import Library
 from assistant.model import Answer, Draft
 from assistant.router import Route, route
@@ -52,6 +51,9 @@ class Assistant:
         from assistant.select import warm_evidence
 
         warm_evidence(self.lib, self.settings.evidence)  # sentence vectors for evidence selection
+        from assistant.chain.kinds import import_all
+
+        import_all()  # a server's first what-if or drafting question should not pay their imports
 
     def _check_question(self, question: str) -> str:
         return checked_question(question, self.settings.max_question_chars)
@@ -178,6 +180,8 @@ class Assistant:
                 from assistant.draft_service import new_inspection_draft
 
                 return new_inspection_draft(self, standard, kind, service, notes, kq, fw, mode)
+        from assistant.drafting import draft_bullets, draft_findings
+
         log = LeftOutLog(want="improvement" if kind == "improvements" else "strength")  # what was dropped, why
         if kind == "findings":
             work, computed = draft_findings(self.lib, standard, service, notes, kq)

@@ -151,8 +151,7 @@ class LeanOnnxModel:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_seq_length)
         self.tokenizer.no_padding()
-        self.session = ort.InferenceSession(str(folder / file_name), session_options(),
-                                            providers=["CPUExecutionProvider"])
+        self.session = optimised_session(folder / file_name)
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.dim = 384
 
@@ -206,6 +205,59 @@ def session_options() -> Any:
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
     return opts
+
+
+def _optimised_tag(model: Path) -> str:
+    """ONNX Runtime version + this CPU's feature flags + the model file's size and time, hashed: an
+    optimised graph may use kernels (NCHWc layouts, VNNI) of the CPU it was made on, so it is only
+    reused on the same kind, and never for a model file that has since been replaced."""
+    import onnxruntime as ort
+
+    st = model.stat()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            flags = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("flags")), "")
+    except OSError:
+        flags = ""
+    return hashlib.sha256(f"{ort.__version__}|{flags}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:12]
+
+
+def optimised_session(model: Path) -> Any:
+    """An inference session for ``model``, from its graph as ONNX Runtime optimised it before.
+
+    Why: a cold ``yotassist ask`` spent ~0.37 s of CPU re-running the graph optimisations on every
+    start; loading the saved optimised graph with optimisation off costs ~0.2 s and computes the
+    same vectors (tests/test_embed_onnx.py). The first start writes it beside the model (atomic
+    rename, so a concurrent start reads either nothing or a whole file); a damaged or unreadable
+    one is rebuilt; a read-only model folder just means no saving.
+    """
+    import onnxruntime as ort
+
+    saved = model.with_name(f"{model.stem}.opt-{_optimised_tag(model)}.onnx")
+    if saved.is_file():
+        opts = session_options()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+        try:
+            return ort.InferenceSession(str(saved), opts, providers=["CPUExecutionProvider"])
+        except Exception:  # a truncated or foreign file: rebuild it below
+            saved.unlink(missing_ok=True)
+    opts = session_options()
+    tmp = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
+    opts.optimized_model_filepath = str(tmp)
+    opts.log_severity_level = 3  # ORT warns that a saved optimised graph is hardware-specific: known, see _optimised_tag
+    try:
+        session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    except Exception:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(tmp, saved)
+        for old in model.parent.glob(f"{model.stem}.opt-*.onnx"):  # graphs of a replaced model file
+            if old != saved:
+                old.unlink(missing_ok=True)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+    return session
 
 
 def load_onnx_int8_model(settings: EmbeddingSettings | Settings | None = None, cache_dir: Path | None = None) -> LeanOnnxModel:

@@ -115,9 +115,14 @@ def _encoder(model: str, backend: str, device: str) -> Encoder:
     return _BACKENDS[backend](settings)
 
 
+_ENCODER_LOCK = threading.Lock()
+
+
 def get_encoder(settings: EmbeddingSettings) -> Encoder:
-    """One encoder per (model, backend, device) per process."""
-    return _encoder(str(settings.model), settings.backend, settings.device)
+    """One encoder per (model, backend, device) per process (locked: a background load and the
+    first query may ask at once, and ``lru_cache`` alone would load the model twice)."""
+    with _ENCODER_LOCK:
+        return _encoder(str(settings.model), settings.backend, settings.device)
 
 
 @dataclass
@@ -192,6 +197,23 @@ class CachedEmbedder:
     @property
     def encoder(self) -> Encoder:
         return get_encoder(self.settings)
+
+    def load_in_background(self) -> threading.Thread:
+        """Start loading the model on a daemon thread and return at once.
+
+        Why: a cold CLI question spends ~0.4 s creating the ONNX Runtime session, which runs in
+        C++ with the GIL released, and ~1 s importing the answer chain (LangChain), which is pure
+        Python; on a second core the two overlap. A failure here is left for the first real use
+        to raise (with its own clear message)."""
+        def load() -> None:
+            try:
+                self.encoder
+            except Exception:  # noqa: BLE001 - reported by the first query instead
+                pass
+
+        t = threading.Thread(target=load, name="yotassist-embedder-load", daemon=True)
+        t.start()
+        return t
 
     def _key(self, text: str) -> str:
         return hashlib.sha256((self._key_prefix + text).encode("utf-8")).hexdigest()

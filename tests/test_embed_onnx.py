@@ -123,3 +123,26 @@ def test_vnni_guard_picks_the_int8_weight_variant(monkeypatch) -> None:
     for forced in ("s8", "u8"):
         monkeypatch.setenv("YOTASSIST_EMBED_INT8_WEIGHTS", forced)
         assert embed_onnx.int8_weights() == forced
+
+
+def test_saved_optimised_graph_gives_the_same_vectors_and_is_rebuilt_when_damaged(models) -> None:
+    """A cold start loads the graph ONNX Runtime optimised on an earlier start (optimisation off):
+    the vectors must be those of a freshly optimised session, and a truncated saved graph is rebuilt."""
+    from index import embed_onnx
+    from yotassist.settings import EmbeddingSettings
+
+    folder = embed_onnx.ensure_onnx_export(str(EmbeddingSettings().model), models)
+    model = folder / embed_onnx.INT8_FILE
+    for old in model.parent.glob(f"{model.stem}.opt-*.onnx"):
+        old.unlink()
+    first = embed_onnx.LeanOnnxModel(folder, embed_onnx.INT8_FILE)  # optimises and saves
+    saved = list(model.parent.glob(f"{model.stem}.opt-*.onnx"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 1_000_000
+    again = embed_onnx.LeanOnnxModel(folder, embed_onnx.INT8_FILE)  # loads the saved graph
+    assert again.session.get_session_options().graph_optimization_level.name == "ORT_DISABLE_ALL"
+    assert np.allclose(first.encode_texts(TEXTS, 4), again.encode_texts(TEXTS, 4), atol=1e-6)
+
+    saved[0].write_bytes(b"truncated")
+    healed = embed_onnx.LeanOnnxModel(folder, embed_onnx.INT8_FILE)
+    assert np.allclose(first.encode_texts(TEXTS, 4), healed.encode_texts(TEXTS, 4), atol=1e-6)
+    assert saved[0].stat().st_size > 1_000_000  # rebuilt in place

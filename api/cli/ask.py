@@ -15,11 +15,16 @@ IndexOpt = typer.Option(None, "--index", help="Index folder (default: $YOTASSIST
 
 def _assistant(index_dir: Optional[Path], mode: Optional[str] = None) -> Any:
     from api.cli.index_cmds import open_index
-    from assistant.service import Assistant
 
     if mode not in (None, "extractive", "llm"):
         fail(f"--mode must be extractive or llm, not {mode!r}")
     idx = open_index(index_dir)
+    # The model loads (C++, GIL released) while the assistant's Python modules import.
+    warm = getattr(getattr(idx, "embedder", None), "load_in_background", None)
+    if callable(warm):
+        warm()
+    from assistant.service import Assistant
+
     assistant = Assistant(idx, mode=mode)  # type: ignore[arg-type]
     if mode == "llm" and not assistant.settings.llm.base_url:
         fail("--mode llm needs YOTASSIST_LLM_BASE_URL (an OpenAI-compatible endpoint)")

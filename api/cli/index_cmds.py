@@ -107,6 +107,9 @@ def search(
     if any(len(q) > 2000 for q in lines):
         fail("a query is longer than 2000 characters")
     idx = open_index(index, chroma_url)
+    warm = getattr(getattr(idx, "embedder", None), "load_in_background", None)
+    if callable(warm):
+        warm()  # the model loads (GIL released) while the report list and the lexical view are read
     if not idx.reports():
         fail("the index is empty: run `yotassist ingest PATH` first")
     std = standard.strip() if standard else None

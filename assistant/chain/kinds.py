@@ -8,16 +8,33 @@ router returns that has no entry is answered as a lookup. Each composer takes
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any, Callable
 
 from assistant import compose_extractive as cx
-from assistant.compose_whatif import whatif as compose_whatif
-from assistant.drafting import draft_bullets, draft_findings
 from assistant.library import Library
 from assistant.router import Route
 
 Composer = Callable[[Route, Library, Any], "cx.Draft"]
+
+# Composers whose modules are imported on first use: rating reasoning and drafting pull in the
+# rating module and the drafting classifiers (~0.4 s at a cold start), which a lookup never needs.
+LAZY = {"whatif": ("assistant.compose_whatif", "whatif"), "drafting_kit": ("assistant.drafting", "draft_bullets")}
+
+
+def _lazy(module: str, name: str) -> Composer:
+    def compose(r: Route, lib: Library, index: Any) -> "cx.Draft":
+        return getattr(importlib.import_module(module), name)(r, lib, index)
+
+    compose.__name__ = compose.__qualname__ = name
+    return compose
+
+
+def import_all() -> None:
+    """Import every lazily imported composer now (a server does this at start-up)."""
+    for module, _ in LAZY.values():
+        importlib.import_module(module)
 
 
 def compose_drafting(r: Route, lib: Library, index: Any) -> "cx.Draft":
@@ -25,6 +42,8 @@ def compose_drafting(r: Route, lib: Library, index: Any) -> "cx.Draft":
     the drafting composers, one headed block per kind asked for."""
     if not r.standards:
         return cx.lookup(r, lib, index)
+    from assistant.drafting import draft_bullets, draft_findings
+
     # A follow-up ("and for St Helens?") keeps the kinds asked for in the resolved text.
     q = (r.question + (" " + r.text if r.follow_up else "")).lower()
     kinds = [k for k, cue in (("strengths", r"strength"), ("improvements", r"improvement|weakness|afi"),
@@ -54,7 +73,7 @@ COMPOSERS: dict[str, Composer] = {
     "comparative": cx.comparative,
     "methodology": cx.methodology,
     "drafting": compose_drafting,
-    "whatif": compose_whatif,
+    "whatif": _lazy(*LAZY["whatif"]),
 }
 
 
