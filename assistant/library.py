@@ -31,6 +31,12 @@ class Library:
         # while concurrent first questions wait: at 500 reports building them takes seconds, and
         # 25 API threads each building their own copy at once starved the server.
         self._lock = threading.RLock()
+        from pathlib import Path
+
+        from assistant.sentence_store import SentenceStore
+
+        folder = getattr(index, "dir", None)
+        self._store = SentenceStore(Path(folder) / "views" / "sentences" if isinstance(folder, (str, Path)) else None)
 
     def refresh(self, force: bool = False) -> None:
         """Re-read the index's report list when it may have changed: at most every couple of
@@ -94,6 +100,7 @@ class Library:
         # Per-report caches of versions no longer in the index go (a long-running server sees
         # many uploads and removals).
         live = set(sig)
+        self._store.prune({sha for _, sha in sig})
         for name in ("_sentences", "_comps", "_rows", "_terms_index"):
             cache = self.__dict__.get(name) or {}
             for key in [k for k in cache if k not in live]:
@@ -126,6 +133,9 @@ class Library:
             return []
         cache = self.__dict__.setdefault("_sentences", {})
         key = (source, r.sha256)
+        if key not in cache and (stored := self._store.load(r.sha256)) is not None:
+            cache[key] = stored[0]  # cut by an earlier process (``assistant.sentence_store``)
+            self.__dict__.setdefault("_comps", {})[key] = stored[1]
         if key not in cache:
             owner: dict[int, Any] = {}
             for sec in sorted(r.sections, key=lambda s: -(s.line_end - s.line_start)):
@@ -148,6 +158,7 @@ class Library:
             # Their comparable forms, once: boilerplate is recounted over every report whenever the
             # report set changes (each upload), and filtered out of every report's sentences.
             self.__dict__.setdefault("_comps", {})[key] = [comparable(s.text) for s in out]
+            self._store.save(r.sha256, out, self.__dict__["_comps"][key])
         return cache[key]
 
     def _comparables(self, source: str) -> list[str]:

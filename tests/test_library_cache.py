@@ -100,3 +100,38 @@ def test_the_persisted_view_follows_an_upload(index: Index) -> None:
     hits = other.search("Quillfeather mentoring circle", k=3)
     assert hits and hits[0].source == "brackenmoor-2024.txt"
     assert other._store is None  # answered from the persisted view: Chroma never opened
+
+
+def test_a_new_process_reads_the_saved_cut_instead_of_cutting_again(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold CLI question reads each report's sentences from ``views/sentences`` (the cut made by
+    an earlier process) and gets exactly the same sentences; a damaged file is cut again and
+    rewritten; a removed report's file goes."""
+    import assistant.evidence as evidence
+
+    first = Library(index)
+    source = first.reports[0].source
+    want = [(s.text, s.line, s.section, sorted(s.terms)) for s in first.raw_sentences(source)]
+    first.boilerplate()
+    saved = sorted((index.dir / "views" / "sentences").glob("*.pkl"))
+    assert len(saved) == len(first.reports) == 2
+
+    def no_cutting(*a, **k):
+        raise AssertionError("cut again although a saved cut exists")
+
+    monkeypatch.setattr(evidence, "sentences_from_lines", no_cutting)
+    fresh = Library(index)  # as a new process would
+    assert [(s.text, s.line, s.section, sorted(s.terms)) for s in fresh.raw_sentences(source)] == want
+    assert fresh.boilerplate() == first.boilerplate()
+    monkeypatch.undo()
+
+    for p in saved:
+        p.write_bytes(b"not a pickle")
+    healed = Library(index)
+    assert [(s.text, s.line, s.section, sorted(s.terms)) for s in healed.raw_sentences(source)] == want
+    assert healed.raw_sentences(source) and all(p.stat().st_size > 100 for p in saved if p.name.startswith(
+        next(r.sha256[:32] for r in healed.reports if r.source == source)))
+
+    assert index.remove(source)
+    after = Library(index)
+    after.reports  # the refresh prunes cuts of report versions no longer listed
+    assert len(list((index.dir / "views" / "sentences").glob("*.pkl"))) == 1
