@@ -221,10 +221,12 @@ class Index(IngestCommit, ViewRefresh):
 
         from index.retriever import rare_limits
 
+        tuning = self.settings.retrieval
         return hybrid_search(plan, corpus, lexical.scores(plan.text), dense, k,
                              candidates=self.settings.candidates, service=service, standard=standard,
-                             diversify_results=diversify, rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size)),
-                             dense_sims=sims)
+                             diversify_results=diversify,
+                             rare_match=lexical.rare_match(plan.text, *rare_limits(lexical.size, tuning)),
+                             dense_sims=sims, tuning=tuning)
 
     def _similarities(self, matrix: Any, text: str, vector: Any) -> Any:
         """Cosines of every row to the query, kept for the last few query texts of this view: one
