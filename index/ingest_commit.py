@@ -27,6 +27,7 @@ from index.naming import _exact, safe_source_name
 from index.results import IngestResult, IngestSummary
 from ingest.loaders import SUPPORTED as LOADER_SUFFIXES
 from ingest.model import Report
+from yotassist.one_line import one_line
 
 SUPPORTED_EXTS = frozenset(LOADER_SUFFIXES)  # whatever the parser can load, .docx included
 
@@ -283,6 +284,5 @@ def _unchanged(source: str, record: dict[str, Any], t0: float) -> IngestResult:
 
 
 def _one_line(exc: BaseException) -> str:
-    msg = " ".join(str(exc).split()) or exc.__class__.__name__
-    return msg[:300]
+    return one_line(exc, 300, exc.__class__.__name__)
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from index.ingest_commit import SUPPORTED_EXTS, IngestCommit, _load_report_from_bytes  # noqa: F401  (re-exported)
 from index.model import Chunk, Hit
@@ -40,6 +40,7 @@ from index.naming import _exact
 from index.results import IngestResult, IngestSummary, ReportSummary, Status  # noqa: F401  (re-exported)
 from index.view_refresh import ViewRefresh, _lexical_text  # noqa: F401  (re-exported)
 from ingest.model import Report
+from yotassist.one_line import one_line
 from yotassist.settings import Settings, get_settings
 
 
@@ -112,7 +113,7 @@ class Index(IngestCommit, ViewRefresh):
             except Exception as exc:
                 where = f"the Chroma server at {self.chroma_url}" if self.chroma_url else f"index folder {self.dir}"
                 raise IndexOpenError(f"{where}: cannot open collection {self.settings.collection!r} "
-                                     f"({' '.join(str(exc).split())[:200]}); {rebuild_hint(self.dir)}") from None
+                                     f"({one_line(exc, 200)}); {rebuild_hint(self.dir)}") from None
         return self._store
 
     @property
@@ -130,9 +131,6 @@ class Index(IngestCommit, ViewRefresh):
         return self._records_store
 
     # --- commit records ---------------------------------------------------------------------
-    def _record_path(self, source: str) -> Path:
-        return self.reports_dir / f"{source}.json"
-
     def _read_record(self, source: str) -> dict[str, Any] | None:
         return self.records.read(source)
 
@@ -270,6 +268,3 @@ class Index(IngestCommit, ViewRefresh):
 
         return IndexRetriever(index=self, k=k, **filters)
 
-
-def iter_sources(paths: Iterable[Path]) -> list[Path]:
-    return Index._expand(list(paths))[0]
