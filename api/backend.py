@@ -23,6 +23,7 @@ from api.schemas import (
     ReportOut,
     StandardOut,
 )
+from yotassist.one_line import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.rating import RatingResult
@@ -351,4 +352,4 @@ def rating_row(summary: ReportOut, report: "Report", result: "RatingResult | Non
 
 
 def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())[:500]
+    return one_line(value, 500)

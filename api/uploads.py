@@ -16,8 +16,6 @@ from fastapi import UploadFile
 
 ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".html", ".htm", ".docx")
 READ_CHUNK = 1 << 20
-# Multipart framing around the file (boundaries, part headers): a generous allowance.
-MULTIPART_OVERHEAD = 64 * 1024
 MAX_NAME_CHARS = 120
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant import compose_extractive as cx
+from assistant.compose.common import phrase
 from assistant.library import Library, kq_fact, label, overall_fact, score_fact, standard_rating_fact
 from assistant.rating_arithmetic import band_above, band_range, overall_of, rate_standard
 from assistant.rating_format import fmt_num, fmt_points
@@ -65,46 +66,43 @@ def _explain(d: cx.Draft, res: StandardResult, name: str, rules: FrameworkRules,
     b = res.basis
     assert b is not None and res.computed is not None
     if published:  # the report's own figures, unchanged: why the standard got its band
-        head = (f"From the report's key-question figures, {name} computes to **{res.computed}** "
-                f"(published rating: {published})")
+        head = phrase("whatif_head_published", name=name, computed=res.computed, published=published)
     else:
-        head = f"On these figures {name} would be rated **{res.computed}**"
+        head = phrase("whatif_head", name=name, computed=res.computed)
     if asked:
         want = asked[-1]
-        head += f", so {'yes' if want == res.computed else 'no'}: it would {'' if want == res.computed else 'not '}be {want}"
+        head += phrase("whatif_answer_yes" if want == res.computed else "whatif_answer_no", want=want)
     d.say(head + ".", trusted=True)
     who = f" ({b.theme})" if b.theme else ""
     counts = f"{b.yes}/{b.relevant} = " if b.yes is not None and b.relevant else ""
-    line = (f"The lowest key question{who} is {counts}{_pct(b.percent)}, in the {res.computed} band "
-            f"({band_range(res.computed, rules)}); the standard takes the band of its lowest key question.")
-    d.say(line, trusted=True)
+    d.say(phrase("whatif_lowest", theme=who, counts=counts, percent=_pct(b.percent), band=res.computed,
+                 band_range=band_range(res.computed, rules)), trusted=True)
     nxt = band_above(res.computed, rules)
     parts = []
     if b.pp_below_upper_boundary is not None and nxt:
-        parts.append(f"{fmt_points(b.pp_below_upper_boundary)} below {nxt} "
-                     f"({fmt_num(dict((r, lo) for lo, r in rules.bands)[nxt])}%)")
+        parts.append(phrase("whatif_margin_below", points=fmt_points(b.pp_below_upper_boundary), band=nxt,
+                            boundary=fmt_num(dict((r, lo) for lo, r in rules.bands)[nxt])))
     if b.pp_above_lower_boundary is not None:
         lower = dict((r, lo) for lo, r in rules.bands)[res.computed]
-        parts.append(f"{fmt_points(b.pp_above_lower_boundary)} above the {fmt_num(lower)}% boundary")
+        parts.append(phrase("whatif_margin_above", points=fmt_points(b.pp_above_lower_boundary),
+                            boundary=fmt_num(lower)))
     if parts:
-        d.say(f"Margin: it is {' and '.join(parts)}.", trusted=True)
+        d.say(phrase("whatif_margin", parts=" and ".join(parts)), trusted=True)
     if nxt:
         lift = _to_next_band(res, dict((r, lo) for lo, r in rules.bands)[nxt])
         if lift:
-            d.say(f"To reach {nxt}: {lift}.", trusted=True)
+            d.say(phrase("whatif_to_reach", band=nxt, needs=lift), trusted=True)
     if res.discretion_eligible:
-        d.say("Discretion: yes, the ratings panel could consider professional discretion, because "
-              + "; and ".join(res.discretion_reasons) + ".", trusted=True)
+        d.say(phrase("whatif_discretion_yes", reasons="; and ".join(res.discretion_reasons)), trusted=True)
     else:
-        pp = fmt_num(rules.discretion.within_pp)
-        why = [f"the lowest key question is more than {pp} points from a band boundary"]
+        why = [phrase("whatif_not_near_boundary", pp=fmt_num(rules.discretion.within_pp))]
         if all(k.yes is not None for k in res.key_questions):
-            why.append("no single case would change the band")
-        why.append(f"no sample is of {rules.discretion.small_sample} cases or fewer" if b.relevant else
-                   "no case counts are given, so a small sample cannot be checked")
-        d.say("Discretion: no, none of the triggers applies: " + ", ".join(why) + ".", trusted=True)
+            why.append(phrase("whatif_no_single_case"))
+        why.append(phrase("whatif_no_small_sample", small=rules.discretion.small_sample) if b.relevant else
+                   phrase("whatif_no_counts"))
+        d.say(phrase("whatif_discretion_no", reasons=", ".join(why)), trusted=True)
     for note in res.discretion_notes:
-        d.say(f"Note: {note}.", trusted=True)
+        d.say(phrase("whatif_note", note=note), trusted=True)
 
 
 def _to_next_band(res: StandardResult, boundary: Any) -> str:
@@ -121,9 +119,11 @@ def _to_next_band(res: StandardResult, boundary: Any) -> str:
         if k.yes is not None and k.relevant:
             extra = ceil(Fraction(boundary) * k.relevant / 100) - k.yes
             new = k.yes + extra
-            needs.append(f"{extra} more 'Yes' on {name} ({new}/{k.relevant} = {fmt_num(100 * new / k.relevant)}%)")
+            needs.append(phrase("whatif_more_yes", extra=extra, name=name, new=new, relevant=k.relevant,
+                                percent=fmt_num(100 * new / k.relevant)))
         else:
-            needs.append(f"{name} up {fmt_points(float(boundary) - k.percent)} to {fmt_num(boundary)}%")
+            needs.append(phrase("whatif_up_points", name=name, points=fmt_points(float(boundary) - k.percent),
+                                boundary=fmt_num(boundary)))
     return "; ".join(needs)
 
 
@@ -167,12 +167,12 @@ def _changed(kqs: list[KeyQuestion], t: Typed, res: StandardResult) -> tuple[lis
         name = views[idx].theme or kq.question
         word = "more" if t.one_case > 0 else "fewer"
         return (kqs[:idx] + [new] + kqs[idx + 1:],
-                f"with {abs(t.one_case)} {word} 'Yes' on {name} ({ny}/{kq.relevant} instead of {kq.yes}/{kq.relevant})")
+                phrase("whatif_one_case", n=abs(t.one_case), word=word, name=name, new=ny, relevant=kq.relevant, yes=kq.yes))
     if t.lowest_only and len(t.percents) + len(t.counts) == 1:
         typed = _typed_kqs(t)[0]
         idx = min(range(len(kqs)), key=lambda i: kqs[i].percent)
         new = kqs[idx].model_copy(update={"percent": typed.percent, "yes": typed.yes, "relevant": typed.relevant})
-        return kqs[:idx] + [new] + kqs[idx + 1:], f"with the lowest key question at {fmt_num(typed.percent)}%"
+        return kqs[:idx] + [new] + kqs[idx + 1:], phrase("whatif_lowest_at", percent=fmt_num(typed.percent))
     return None
 
 
@@ -192,8 +192,7 @@ def _standard_case(d: cx.Draft, rc: RuleCiter, t: Typed, route: Route, report: R
         elif not kqs or t.one_case:
             kqs = list(base)
             if t.one_case:
-                d.say(f"The {label(report)} report prints only percentages for {sid}, so the effect of one case "
-                      "cannot be computed exactly; here is the reasoning on the printed figures.", trusted=True)
+                d.say(phrase("whatif_percentages_only", service=label(report), sid=sid), trusted=True)
         if report is not None:
             name = f"{possessive(report.service)} {name}"
     if not kqs:
@@ -227,45 +226,47 @@ def _score_case(d: cx.Draft, rc: RuleCiter, t: Typed, report: Report | None) -> 
         changes = t.changed or dict([t.standard_rating])
         words = []
         for sid, new in changes.items():
-            words.append(f"{sid} rated {new} instead of {report.standards.get(sid) or 'unrated'}")
+            words.append(phrase("whatif_rated_instead", sid=sid, new=new, old=report.standards.get(sid) or "unrated"))
             ratings[sid] = new
         typed_score, score = t.score, sum(rules.points[r] for s, r in ratings.items()
                                           if rules.standard(s) and rules.standard(s).scored)
-        change = f"with {' and '.join(words)}, "
+        change = phrase("whatif_with_changes", changes=" and ".join(words))
     if score is None and report is not None:
         score = report.score
     if score is None:
         return False
     if not 0 <= score <= rules.max_score:
-        d.say(f"A score must be between 0 and {rules.max_score}; {score} is not.", trusted=True)
+        d.say(phrase("whatif_score_range", max_score=rules.max_score, score=score), trusted=True)
         return True
     overall, capped = overall_of(score, rules, ratings if report is not None else None)
     if change and report is not None:
-        head = f"{change[0].upper() + change[1:]}{possessive(report.service)} score would be {score}/{rules.max_score}, which is"
+        head = phrase("whatif_score_head_changed", change=change[0].upper() + change[1:],
+                      service=possessive(report.service), score=score, max_score=rules.max_score)
     else:
-        head = f"A score of {score}/{rules.max_score} is"
-    d.say(f"{head} **{overall}** overall" + (f" (capped by {capped})" if capped else "") + ".", trusted=True)
+        head = phrase("whatif_score_head", score=score, max_score=rules.max_score)
+    d.say(phrase("whatif_overall_capped", head=head, overall=overall, capped=capped) if capped
+          else phrase("whatif_overall", head=head, overall=overall), trusted=True)
     ordered = sorted(rules.overall)  # ascending by lowest score
     nxt = next(((lo, r) for lo, r in ordered if lo > score), None)
     bands = ", ".join(f"{lo}-{(ordered[i + 1][0] - 1) if i + 1 < len(ordered) else rules.max_score} {r}"
                       for i, (lo, r) in enumerate(ordered))
-    d.say(f"Overall bands: {bands}.", trusted=True)
+    d.say(phrase("whatif_overall_bands", bands=bands), trusted=True)
     if nxt:
         gap = nxt[0] - score
-        d.say(f"Margin: {nxt[1]} needs {nxt[0]} or more, {gap} point{'s' if gap != 1 else ''} more.", trusted=True)
+        d.say(phrase("whatif_score_margin", band=nxt[1], low=nxt[0], gap=gap, unit="point" if gap == 1 else "points"),
+              trusted=True)
     if typed_score is not None:
-        same = typed_score == score
-        d.say(f"So {'yes' if same else 'no'}: the score would {'' if same else 'not '}be {typed_score}/{rules.max_score}.",
-              trusted=True)
+        d.say(phrase("whatif_score_yes" if typed_score == score else "whatif_score_no", score=typed_score,
+                     max_score=rules.max_score), trusted=True)
     for want in t.ratings[-1:]:
-        d.say(f"So {'yes' if want == overall else 'no'}: it would {'' if want == overall else 'not '}be {want} overall.",
-              trusted=True)
+        d.say(phrase("whatif_overall_yes" if want == overall else "whatif_overall_no", want=want), trusted=True)
     if report is not None:
         f_score, f_over = score_fact(report), overall_fact(report)
         if report.score is not None and f_score is not None:
-            d.say(f"{label(report)} had a score of {report.score}/{report.max_score} {d.cite_fact(f_score)}.")
+            d.say(phrase("whatif_had_score", service=label(report), score=report.score, max_score=report.max_score,
+                         cite=d.cite_fact(f_score)))
         if report.overall and f_over is not None:
-            d.say(f"{label(report)} was rated {report.overall} overall {d.cite_fact(f_over)}.")
+            d.say(phrase("whatif_was_rated", service=label(report), overall=report.overall, cite=d.cite_fact(f_over)))
     _say_rules(d, rc, ("points", "overall", "limiting") if "Outstanding" in t.ratings else ("points", "overall"))
     return True
 

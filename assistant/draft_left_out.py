@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.compose.common import phrase
 from assistant.evidence import Sentence
 from assistant.model import LeftOut, LeftOutReason
 from assistant.tone import share, tone_of
@@ -22,7 +23,6 @@ from assistant.tone import share, tone_of
 MAX_LEFT_OUT = 12
 # The likeliest to matter first (a classifier's polarity call is the one an inspector may dispute).
 _ORDER: tuple[str, ...] = ("opposite_polarity", "neutral", "off_standard", "share", "dangling", "near_duplicate", "unsupported")
-_LIST = {"strength": "a strength", "improvement": "an area for improvement"}
 
 
 def polarity_reason(scores: dict[str, float] | None, text: str, want: str) -> str | None:
@@ -62,23 +62,29 @@ def plausible(scores: dict[str, float] | None, text: str, want: str) -> bool:
 
 
 def _why(reason: str, want: str, text: str, detail: str) -> str:
+    """The reason shown beside a left-out sentence (sentences in ``prompts/phrases.md``)."""
     other = "improvement" if want == "strength" else "strength"
     if reason == "opposite_polarity":
-        return f"Reads as {_LIST[other]}, not {_LIST[want]}" + (f" ({detail})." if detail else ".")
+        return phrase("left_out_opposite_detail" if detail else "left_out_opposite", other=_list(other),
+                      want=_list(want), detail=detail)
     if reason == "neutral":
-        return f"Neither its wording nor the polarity classifier makes it {_LIST[want]}."
+        return phrase("left_out_neutral", want=_list(want))
     if reason == "off_standard":
-        return f"Belongs to another standard by the standard classifier{f' ({detail})' if detail else ''}."
+        return phrase("left_out_off_standard_detail" if detail else "left_out_off_standard", detail=detail)
     if reason == "share":
         sh = share(text)
-        pct = f"{sh:.0%}" if sh is not None else "a share"
-        return (f"States {pct} of cases, below the Good band for a strength." if want == "strength"
-                else f"States {pct} of cases, too high for an area for improvement.")
+        pct = f"{sh:.0%}" if sh is not None else phrase("left_out_share_unknown")
+        return phrase("left_out_share_strength" if want == "strength" else "left_out_share_improvement", share=pct)
     if reason == "dangling":
-        return "Opens on a pronoun or connective whose sentence is not in the list."
+        return phrase("left_out_dangling")
     if reason == "near_duplicate":
-        return "Says what a bullet already in the list says."
-    return "No cited line supports it, so the citation gate removed it."
+        return phrase("left_out_near_duplicate")
+    return phrase("left_out_unsupported")
+
+
+def _list(kind: str) -> str:
+    """"a strength" / "an area for improvement": how the reasons name a list."""
+    return phrase("left_out_list_strength" if kind == "strength" else "left_out_list_improvement")
 
 
 @dataclass

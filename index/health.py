@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from yotassist.one_line import one_line
+
 MARKER = "yotassist-index.json"
 KNOWN = {"reports", "sources", "chroma", "embed-cache.sqlite", "generation", "server-sources", MARKER,
          "views", "embedding.json",
@@ -177,12 +179,12 @@ def open_client(folder: Path, url: str | None) -> Any:
             client.heartbeat()
             return client
         except Exception as exc:  # connection refused, bad URL, TLS...
-            raise IndexOpenError(f"cannot reach the Chroma server at {url}: {' '.join(str(exc).split())[:200]}") from None
+            raise IndexOpenError(f"cannot reach the Chroma server at {url}: {one_line(exc, 200)}") from None
     check_chroma_folder(folder / "chroma")
     try:
         client = make_client(folder / "chroma", None)
         client.list_collections()
         return client
     except Exception as exc:
-        raise IndexOpenError(f"index folder {folder} cannot be opened ({' '.join(str(exc).split())[:200]}); "
+        raise IndexOpenError(f"index folder {folder} cannot be opened ({one_line(exc, 200)}); "
                              f"{rebuild_hint(folder)}") from None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from yotassist.one_line import one_line
+
 
 class IndexUnreachable(RuntimeError):
     """The index server (a Chroma server) did not answer; the message names it."""
@@ -57,6 +59,6 @@ def describe(exc: BaseException, url: str | None) -> str:
     if isinstance(exc, IndexUnreachable):
         return str(exc)
     cause = next((e for e in _chain(exc) if not isinstance(e, IndexUnreachable)), exc)
-    why = " ".join(str(cause).split())[:160] or type(cause).__name__
+    why = one_line(cause, 160, type(cause).__name__)
     where = f"the index server (Chroma at {url})" if url else "the index server"
     return f"{where} is unreachable ({why}); start it again, then retry (nothing half-written is visible)"

@@ -19,8 +19,6 @@ from ingest.sections import rating_in_text, recommendations, strengths_improveme
 from ingest.structure import NAMED, Heading, contents_region, find_headings
 from ingest.normalise import key
 
-CORE = [f"{d}.{s}" for d, n in ((1, 4), (2, 4), (3, 4)) for s in range(1, n + 1)]
-
 
 def _ratings_heading(doc: Doc, skip: set[int]) -> int | None:
     for i, f in enumerate(doc.fl):

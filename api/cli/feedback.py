@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from api.cli.app import app, fail
+from yotassist.one_line import one_line
 
 feedback_app = typer.Typer(help="Feedback given on answers in the web page.", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
@@ -31,7 +32,7 @@ def export(
     try:
         settings = Settings(**({"database_url": database_url} if database_url else {}))
     except Exception as exc:
-        fail(f"invalid settings: {' '.join(str(exc).split())[:300]}")
+        fail(f"invalid settings: {one_line(exc, 300)}")
     if not settings.database_url and not (Path(settings.home) / "conversations.sqlite").exists():
         fail(f"no conversation database in {settings.home} (nothing has been asked in the web page yet)")
     from sqlalchemy.exc import SQLAlchemyError
@@ -43,7 +44,7 @@ def export(
         rows = [r for r in store.feedback_rows() if rating is None or r["rating"] == rating]
         store.close()
     except SQLAlchemyError as exc:
-        fail(f"cannot read the conversation database: {' '.join(str(exc).split())[:300]}")
+        fail(f"cannot read the conversation database: {one_line(exc, 300)}")
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if out is None:
         sys.stdout.write(text)

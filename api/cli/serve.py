@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from api.cli.app import app, fail
+from yotassist.one_line import one_line
 
 
 @app.command()
@@ -32,7 +33,7 @@ def serve(
         settings = Settings(**({"index": index} if index is not None else {}), host=host, port=port,
                             **({"workers": workers} if workers is not None else {}))
     except Exception as exc:  # a bad YOTASSIST_* variable
-        fail(f"invalid settings: {' '.join(str(exc).split())[:300]}")
+        fail(f"invalid settings: {one_line(exc, 300)}")
     try:  # a taken port is the commonest start-up failure: say so in one line, before loading models
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

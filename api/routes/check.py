@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from api.backend import Backend
 from api.routes.common import errors, get_backend, read_upload
 from assistant.check import CheckResult
+from yotassist.one_line import one_line
 
 # Its own router so the app gives it the upload body limit; nothing is indexed.
 router = APIRouter(tags=["check"])
@@ -33,7 +34,7 @@ def _check(backend: Backend, data: bytes, name: str) -> CheckResult:
     try:
         report = ingest.load_bytes(data, name)
     except (IngestError, ValueError, UnicodeDecodeError) as exc:
-        raise HTTPException(422, " ".join(str(exc).split())[:300] or "the file could not be read as a report") from None
+        raise HTTPException(422, one_line(exc, 300, "the file could not be read as a report")) from None
     report.source = name
     lib = getattr(backend.assistant, "lib", None)
     try:

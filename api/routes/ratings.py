@@ -10,6 +10,7 @@ from api.backend import Backend, key_questions
 from api.routes.common import errors, get_backend
 from api.schemas import RateIn, RatingsOut
 from assistant.rating import RatingResult, rate
+from yotassist.one_line import one_line
 
 router = APIRouter(tags=["ratings"])
 
@@ -27,4 +28,4 @@ def rate_what_if(body: RateIn) -> Any:
     try:
         return rate(kqs, dict(body.published), body.framework)
     except ValueError as exc:
-        raise HTTPException(422, " ".join(str(exc).split())) from None
+        raise HTTPException(422, one_line(exc)) from None
