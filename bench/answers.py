@@ -5,7 +5,8 @@ Run from the project root:  .venv/bin/python bench/answers.py [--index DIR] [--c
 Development sets (tune on these): dev-1 (bench/questions/dev-1.jsonl, our own), dev-2 (dev-2.jsonl,
 the former "held-out" set: it was tuned on after its first run, so it is development material now),
 dev-3 (dev-3.jsonl, 80 questions written by an independent helper), dev-gen (dev-gen.jsonl over
-generated reports, from bench/gen_questions.py). ``--frozen LABEL`` runs only the frozen held-out
+generated reports, from bench/gen_questions.py), dev-4 (dev-4.jsonl, 60 questions by an independent writer who
+did not see the code: tune on ``--slice :30`` only, ``30:`` is a private check). ``--frozen LABEL`` runs only the frozen held-out
 set (heldout-frozen.jsonl; run it at most twice, never tune on it) into heldout-frozen.md.
 ``--slice A:B`` runs questions A..B-1 of each set (e.g. ``--sets dev-3 --slice :40`` to tune on the first
 half of dev-3 and keep ``40:`` as a private check).
@@ -101,6 +102,7 @@ SETS = {  # name -> (question file, index: corpus | generated)
     "dev-3": ("bench/questions/dev-3.jsonl", "corpus"),
     "dev-gen": ("bench/questions/dev-gen.jsonl", "generated"),
     "dev-dial": ("bench/questions/dev-dial.jsonl", "corpus"),  # what-if and follow-up questions (issue 11 items 7-8)
+    "dev-4": ("bench/questions/dev-4.jsonl", "corpus"),  # 60 questions by an independent writer (tune on :30 only)
 }
 FROZEN = ("bench/questions/heldout-frozen.jsonl", "corpus")
 ORDER = ["lookup", "numeric", "comparative", "methodology", "whatif", "drafting", "follow-up", "followup", "none"]

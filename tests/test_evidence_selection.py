@@ -139,3 +139,25 @@ def test_answer_cue_needs_new_words_not_the_questions_own() -> None:
     assert carries("The board chair is keen to improve governance.", wanted, q) == 0.0  # only "chair" again
     assert carries("The board is chaired by the Director of Housing.", wanted, q) == 1.0
     assert carries("There were 71 children per 10,000.", asked("what rate per 10,000?"), "what rate per 10,000?") == 1.0
+
+
+def test_sentence_cut_by_a_page_break_is_joined_and_still_verbatim() -> None:
+    from assistant.citations import quote_in_lines
+    from assistant.evidence import bridges, sentences_from_lines
+
+    lines = ["The Fernholm team had one vacancy in the spring, and it was", "", "", "filled by July with a seconded nurse.",
+             "Next the board met.", "A line without an end", "Another that starts upper case."]
+    got = bridges(lines, 10)
+    assert [(a, b, t) for a, b, _, t, _ in got] == [
+        (10, 13, "The Fernholm team had one vacancy in the spring, and it was filled by July with a seconded nurse.")]
+    assert quote_in_lines(got[0][3], ["x"] * 9 + lines, 10, 13)
+    s = next(x for x in sentences_from_lines(lines, 10, source="x", service="Fernholm", section="s", title="")
+             if x.text.startswith("The Fernholm team"))
+    assert (s.line, s.line_end) == (10, 13) and s.passage(1).line_end == 13
+
+
+def test_page_broken_sentence_answers_and_its_citation_spans_both_lines(assistant) -> None:
+    ans = _ask(assistant, "How quickly was the case manager post refilled in Brackenford?")
+    assert "refilled within six weeks" in ans.answer
+    c = next(c for c in ans.citations if "refilled within six weeks" in c.quote)
+    assert c.line_end > c.line_start

@@ -95,6 +95,9 @@ class EvidenceSettings(BaseSettings):
                                        "weight of the sentence's fused score against the whole question (its subject).")
     part_repeat_penalty: float = Field(default=0.3, ge=0, description="Penalty on a sentence already chosen for an "
                                        "earlier part, so that parts get their own evidence when it is close.")
+    learned: bool = Field(default=True, description="Order candidates by the learned score "
+                          "(assistant/data/evidence_model.toml, refitted by bench/fit_evidence.py) instead of the "
+                          "hand-weighted fused score; the fused score still gates what may be shown.")
     warm_max_sentences: int = Field(default=20000, ge=0, description="At warm-up, embed every report sentence when "
                                     "the library has at most this many (vectors persist in the index's cache).")
 
