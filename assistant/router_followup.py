@@ -118,3 +118,14 @@ def services_in_answer(answer: str, services: Sequence[str], find: Callable) -> 
     body = answer.split("\nSources")[0]
     body = re.sub(r"\[\d+\]", " ", body)
     return find(body, list(services))
+
+
+# A standard number as answers print it ("2.2 Planning", "standard 3.4"), not a decimal or a share.
+_STANDARD_ID = re.compile(r"(?<![\d.])([1-4]\.[1-5])(?![\d%])")
+
+
+def standards_in_answer(answer: str) -> list[str]:
+    """The standards an earlier answer was about (its text before the sources list, citation
+    markers out): the referent of "it" / "that one" when the question before named none."""
+    body = re.sub(r"\[\d+\]", " ", answer.split("\nSources")[0])
+    return list(dict.fromkeys(_STANDARD_ID.findall(body)))

@@ -161,3 +161,37 @@ def test_page_broken_sentence_answers_and_its_citation_spans_both_lines(assistan
     assert "refilled within six weeks" in ans.answer
     c = next(c for c in ans.citations if "refilled within six weeks" in c.quote)
     assert c.line_end > c.line_start
+
+
+def test_lead_context_adds_the_next_sentence_of_the_paragraph_within_the_budget() -> None:
+    from assistant.compose.lookup import lead_context
+    from assistant.evidence import sentences_from_lines
+
+    line = ("The Fernholm team introduced the Lantern scheme in 2023 after a pilot. Its aim is to reach primary school "
+            "children before they are known to any service. A third sentence follows here for the record.")
+    sents = sentences_from_lines([line], 7, source="x", service="Fernholm", section="s", title="")
+    lead = [sents[0]]
+    got = lead_context(lead, lead, lambda src: sents, budget_words=60)
+    assert [s.text for s in got] == [sents[1].text]  # the next one only, not the whole paragraph
+    assert lead_context(lead, lead, lambda src: sents, budget_words=15) == []  # over budget: nothing added
+    assert lead_context([sents[2]], [sents[2]], lambda src: sents, budget_words=60) == []  # last of its paragraph
+
+
+def test_learned_score_file_matches_the_features_and_orders_the_candidates(assistant) -> None:
+    from assistant.evidence import score_sentences
+    from assistant.evidence_model import FEATURES, load_model
+    from assistant.select import select
+    from yotassist.settings import EvidenceSettings
+
+    model = load_model()
+    assert model is not None and model.names == FEATURES and len(model.coef) == len(FEATURES)
+    lib = assistant.lib
+    src = next(r.source for r in lib.reports if r.service == "Brackenford")
+    q = "which case management system does the service use?"
+    sents = score_sentences(lib.sentences(src), q, stats=lib.term_stats())
+    sel = select(sents, q, split_parts(q), lib, 3, cfg=EvidenceSettings(learned=True))
+    assert all(0.0 < s.learned < 1.0 for s in sents)
+    assert "Ledgerline" in sel.lead[0].text
+    off = select(score_sentences(lib.sentences(src), q, stats=lib.term_stats()), q, split_parts(q), lib, 3,
+                 cfg=EvidenceSettings(learned=False))
+    assert "Ledgerline" in off.lead[0].text
