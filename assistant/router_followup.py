@@ -100,7 +100,9 @@ def resolve(r, prev, plan, question: str, services: Sequence[str], understand: C
     if (plan.standards or own_topic) and len(r.topic.split()) <= 5:
         # "what about planning?": same service(s), new topic.
         kind = prev.kind if prev.kind == "comparative" else r.kind
-        if kind == "lookup" and prev.kind == "numeric" and (plan.standards or r.numeric_cue):
+        if kind == "lookup" and prev.kind in ("numeric", "whatif") and (plan.standards or r.numeric_cue):
+            # "and for out-of-court assessment?" after a rating or key-question answer: the same
+            # question of another standard, so its rating and key questions.
             kind = "numeric"
         if kind == "lookup" and prev.services and r.numeric_cue and not r.screening_cue:
             kind = "numeric"  # "what was its score?" after a question about one service

@@ -138,6 +138,8 @@ def test_an_answer_names_the_standard_when_the_question_named_none():
 
 
 @pytest.mark.parametrize("history, question, services, standards, kind", [
+    (["What rating did Wigan get for 2.2 planning?", "which key question was lowest?"], "and for out-of-court assessment?",
+     ["Wigan"], ["3.1"], "numeric"),  # the same question of another standard after a key-question answer
     (["What rating did Wigan get for 2.2 planning?"], "what were the key question percentages behind that?",
      ["Wigan"], ["2.2"], "numeric"),
     (["What rating did Wigan get for 2.2 planning?", "what were the figures behind that?"],
