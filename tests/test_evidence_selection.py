@@ -195,3 +195,18 @@ def test_learned_score_file_matches_the_features_and_orders_the_candidates(assis
     off = select(score_sentences(lib.sentences(src), q, stats=lib.term_stats()), q, split_parts(q), lib, 3,
                  cfg=EvidenceSettings(learned=False))
     assert "Ledgerline" in off.lead[0].text
+
+
+def test_methodology_report_evidence_adds_the_search_hits_best_sentences(assistant) -> None:
+    from assistant.citations import quote_in_lines
+    from assistant.compose.common import Draft
+    from assistant.compose.methodology import report_evidence
+
+    route = assistant.route("Which case management system does Brackenford use?")
+    d = Draft()
+    report_evidence(route, assistant.lib, assistant.index, d, 2)
+    assert any("Ledgerline" in line for line in d.lines) and len(d.passages) <= 2
+    assert all(quote_in_lines(p.quote, assistant.lib.lines_of(p.source), p.line_start, p.line_end) for p in d.passages)
+    none = Draft()
+    report_evidence(route, assistant.lib, assistant.index, none, 0)  # the default: off
+    assert not none.lines and not none.passages
