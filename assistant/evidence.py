@@ -76,14 +76,16 @@ class Sentence:
     coverage: float = 0.0  # share of the query's (IDF-weighted) terms the sentence contains
     terms: set[str] = field(default_factory=set)
     quote: str | None = None  # the source text when ``text`` is a rendering of it (a table row)
+    line_end: int | None = None  # last line, for a sentence cut by a page break (``bridges``)
     lexical: float = 0.0  # the lexical score before fusion (``assistant.select``)
     similarity: float = 0.0  # embedding cosine with the question (``assistant.semantic``)
+    learned: float = 0.0  # learned probability that it answers (``assistant.evidence_model``)
 
     def passage(self, n: int) -> Passage:
         q = self.quote or self.text
         return Passage(
             n=n, source=self.source, service=self.service, section=self.section, title=self.title,
-            line_start=self.line, line_end=self.line, page=self.page, text=q, quote=q,
+            line_start=self.line, line_end=self.line_end or self.line, page=self.page, text=q, quote=q,
         )
 
 
@@ -104,6 +106,51 @@ def sentences_from_lines(
                     index=pos, terms=set(terms),
                 )
             )
+    if len(lines) > 1:
+        for first, last, pos, text, bullet in bridges(lines, line_start):
+            out.append(Sentence(
+                text=text, source=source, service=service, section=section, title=title, line=first, line_end=last,
+                page=page, kind=kind, rating=rating, framework=framework, published=published, hit_rank=hit_rank,
+                hit_score=hit_score, bullet=bullet, index=pos, terms=set(content_terms(text))))
+        out.sort(key=lambda x: (x.line, x.index))
+    return out
+
+
+_TERMINAL = re.compile(r"[.!?][\"'\u201d\u2019)*]{0,3}$")
+
+
+def bridges(lines: Sequence[str], line_start: int, max_gap: int = 8) -> list[tuple[int, int, int, str, bool]]:
+    """Sentences cut in two by a page break or a hard wrap: a line whose last sentence has no end
+    punctuation, followed (after at most ``max_gap`` blank lines) by a line that opens in lower
+    case. Each is (first line, last line, position in the first line, joined text, bullet). Why:
+    the line-by-line cut drops both halves (neither is a quotable sentence), so the evidence was
+    missing altogether; the joined sentence is still verbatim, since quotes are checked on the
+    whitespace-normalised text of all the lines they span."""
+    out = []
+    n = len(lines)
+    for i, raw in enumerate(lines):
+        if not raw.strip() or _FOOTNOTE_LINE.match(raw):
+            continue
+        bullet = bool(_LIST_PREFIX.match(raw))
+        body = _LIST_PREFIX.sub("", raw).strip()
+        if (_TABLEISH.search(body) and not bullet) or _TERMINAL.search(body) or body.endswith(":"):
+            continue
+        j = i + 1
+        while j < n and j - i <= max_gap and not lines[j].strip():
+            j += 1
+        if j >= n or j - i > max_gap:
+            continue
+        nxt = lines[j].strip()
+        if not nxt[:1].islower() or _LIST_PREFIX.match(lines[j]) or _TABLEISH.search(nxt) or _FOOTNOTE_LINE.match(lines[j]):
+            continue
+        pieces, head = split_sentences(body), split_sentences(nxt)
+        if not pieces or not head:
+            continue
+        text = normalise(f"{pieces[-1]} {head[0]}")
+        if (not _TERMINAL.search(text) or len(text) < 25 or not (text[0].isupper() or text[0] in "\"'\u201c\u2018")
+                or any(b in comparable(text) for b in _BOILERPLATE) or looks_like_instruction(text)):
+            continue
+        out.append((line_start + i, line_start + j, len(pieces) - 1, text, bullet and len(pieces) == 1))
     return out
 
 

@@ -126,7 +126,8 @@ class Library:
         return r
 
     def _raw_sentences(self, source: str) -> list:
-        from assistant.evidence import lead_in_of, sentences_from_lines, with_lead_in
+        from assistant.evidence import Sentence, bridges, lead_in_of, sentences_from_lines, with_lead_in
+        from assistant.text import content_terms
 
         r = self.get(source)
         if r is None:
@@ -143,7 +144,8 @@ class Library:
                     owner[ln] = sec  # smaller sections overwrite bigger ones
             out = []
             lead_in = ""  # "The Board should:" over a numbered list: its words count for the items
-            for i, line in enumerate(usable_lines(r), 1):
+            lines = usable_lines(r)
+            for i, line in enumerate(lines, 1):
                 if not line.strip():
                     continue
                 sec = owner.get(i)
@@ -154,6 +156,15 @@ class Library:
                     rating=getattr(sec, "rating_in_text", None), framework=r.framework, published=r.published,
                     hit_rank=99,
                 ), lead_in if item else "")
+            # Sentences cut by a page break: joined across the break, placed at their first line.
+            for first, last, pos, text, bullet in bridges(lines, 1):
+                sec = owner.get(first)
+                out.append(Sentence(
+                    text=text, source=r.source, service=r.service, section=getattr(sec, "id", "front"),
+                    title=getattr(sec, "title", ""), line=first, line_end=last, page=r.page_of(first),
+                    kind=getattr(sec, "kind", None), rating=getattr(sec, "rating_in_text", None), framework=r.framework,
+                    published=r.published, hit_rank=99, bullet=bullet, index=pos, terms=set(content_terms(text))))
+            out.sort(key=lambda x: (x.line, x.index))
             cache[key] = out
             # Their comparable forms, once: boilerplate is recounted over every report whenever the
             # report set changes (each upload), and filtered out of every report's sentences.

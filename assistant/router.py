@@ -204,6 +204,12 @@ def route(question: str, services: Sequence[str], history: Sequence[Any] | None 
             named = services_in_answer(text, services, find_services)
             if len(named) == 1:
                 prev = replace(prev, services=named)
+        if role == "assistant" and prev is not None and not prev.standards:
+            from assistant.router_followup import standards_in_answer
+
+            cited = standards_in_answer(text)
+            if len(cited) == 1:  # "which key question dragged it down?" after an answer about one standard
+                prev = replace(prev, standards=cited)
     return _route_one(question, services, prev, embedder, settings)
 
 

@@ -100,7 +100,9 @@ def resolve(r, prev, plan, question: str, services: Sequence[str], understand: C
     if (plan.standards or own_topic) and len(r.topic.split()) <= 5:
         # "what about planning?": same service(s), new topic.
         kind = prev.kind if prev.kind == "comparative" else r.kind
-        if kind == "lookup" and prev.kind == "numeric" and (plan.standards or r.numeric_cue):
+        if kind == "lookup" and prev.kind in ("numeric", "whatif") and (plan.standards or r.numeric_cue):
+            # "and for out-of-court assessment?" after a rating or key-question answer: the same
+            # question of another standard, so its rating and key questions.
             kind = "numeric"
         if kind == "lookup" and prev.services and r.numeric_cue and not r.screening_cue:
             kind = "numeric"  # "what was its score?" after a question about one service
@@ -118,3 +120,14 @@ def services_in_answer(answer: str, services: Sequence[str], find: Callable) -> 
     body = answer.split("\nSources")[0]
     body = re.sub(r"\[\d+\]", " ", body)
     return find(body, list(services))
+
+
+# A standard number as answers print it ("2.2 Planning", "standard 3.4"), not a decimal or a share.
+_STANDARD_ID = re.compile(r"(?<![\d.])([1-4]\.[1-5])(?![\d%])")
+
+
+def standards_in_answer(answer: str) -> list[str]:
+    """The standards an earlier answer was about (its text before the sources list, citation
+    markers out): the referent of "it" / "that one" when the question before named none."""
+    body = re.sub(r"\[\d+\]", " ", answer.split("\nSources")[0])
+    return list(dict.fromkeys(_STANDARD_ID.findall(body)))

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 from assistant.answer_cues import asked, carries
 from assistant.evidence import DOC_WORDS, QUERY_GENERIC, Sentence, score_sentences
+from assistant.evidence_model import features, load_model
 from assistant.parts import Part
 from assistant.semantic import SentenceVectors
 from assistant.text import content_terms, jaccard, normalise
@@ -38,6 +39,10 @@ class Selection:
     @property
     def all(self) -> list[Sentence]:
         return self.lead + self.rest
+
+
+#: Set by ``bench/fit_evidence.py`` to collect (question, candidates, feature rows); None in use.
+RECORDER: Any = None
 
 
 def vectors_of(lib: Any) -> SentenceVectors:
@@ -118,7 +123,17 @@ def select(sents: list[Sentence], question: str, parts: Sequence[Part], lib: Any
     scale = _sim_scale(sims, cfg)
     for s in sents:
         s.score = fused(s, s.similarity, lex_top, wanted, cfg, scale, question)
-    ranked = sorted(sents, key=lambda s: (-s.score, s.source, s.line))
+    model = load_model() if cfg.learned else None
+    if model is not None or RECORDER is not None:
+        pool = (max(s.score for s in sents), max(s.similarity for s in sents), max(s.coverage for s in sents))
+        rows = [features(s, _norm_sim(s.similarity, scale), lex_top, wanted, question, pool) for s in sents]
+        if RECORDER is not None:
+            RECORDER(question, sents, rows)
+        if model is not None:
+            for s, x in zip(sents, rows):
+                s.learned = model.probability(x)
+    # Order by the learned score when there is one (the fused score still gates what may be shown).
+    ranked = sorted(sents, key=lambda s: ((-s.learned, -s.score) if model is not None else (-s.score,)) + (s.source, s.line))
     # A comparison (protect=False) shows a report only on lexical evidence: a sentence that is
     # merely similar ("children", "volunteers") is not evidence on the topic.
     ok = [s for s in ranked if s.score >= cfg.min_fused and _eligible(s, cfg, min_score, min_coverage, protect)]

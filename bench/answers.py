@@ -5,8 +5,11 @@ Run from the project root:  .venv/bin/python bench/answers.py [--index DIR] [--c
 Development sets (tune on these): dev-1 (bench/questions/dev-1.jsonl, our own), dev-2 (dev-2.jsonl,
 the former "held-out" set: it was tuned on after its first run, so it is development material now),
 dev-3 (dev-3.jsonl, 80 questions written by an independent helper), dev-gen (dev-gen.jsonl over
-generated reports, from bench/gen_questions.py). ``--frozen LABEL [--frozen-set NAME]`` runs only a frozen held-out
-set (FROZEN below; each run at most twice, never tuned on) into bench/results/NAME.md; a third run is refused.
+generated reports, from bench/gen_questions.py), dev-4 (dev-4.jsonl, 60 questions by an independent writer who
+did not see the code: tune on ``--slice :30`` only, ``30:`` is a private check). ``--frozen LABEL [--frozen-set NAME]``
+runs only a frozen held-out set (FROZEN below; each run at most twice, never tuned on) into bench/results/NAME.md;
+a third run is refused.
+``--replay`` gives follow-ups the assistant's own answers to the earlier turns (as the page and the API do).
 ``--slice A:B`` runs questions A..B-1 of each set (e.g. ``--sets dev-3 --slice :40`` to tune on the first
 half of dev-3 and keep ``40:`` as a private check).
 Each line: {"q", "kind", "facts", "services"?, "sources"?, "history"?}. For every question it runs
@@ -101,6 +104,7 @@ SETS = {  # name -> (question file, index: corpus | generated)
     "dev-3": ("bench/questions/dev-3.jsonl", "corpus"),
     "dev-gen": ("bench/questions/dev-gen.jsonl", "generated"),
     "dev-dial": ("bench/questions/dev-dial.jsonl", "corpus"),  # what-if and follow-up questions (issue 11 items 7-8)
+    "dev-4": ("bench/questions/dev-4.jsonl", "corpus"),  # 60 questions by an independent writer (tune on :30 only)
 }
 FROZEN = {  # frozen held-out sets: name -> (question file, index); each run at most twice, never tuned on
     "heldout-frozen": ("bench/questions/heldout-frozen.jsonl", "corpus"),  # used up (two runs, stop 19)
@@ -116,17 +120,30 @@ def words(text: str) -> int:
     return len(re.sub(r"\[\d+\]", " ", body).split())
 
 
-def run_set(a, idx, questions: list[dict]) -> list[dict[str, Any]]:
+def replayed(a, history: list | None) -> list | None:
+    """The earlier turns as a chat replays them: each earlier question answered by the assistant
+    (with the turns before it), so the follow-up sees the answers too, as in the page and the API."""
+    if not history:
+        return history
+    out: list[dict[str, str]] = []
+    for turn in history:
+        tq = turn if isinstance(turn, str) else (turn.get("q") or turn.get("question") or "")
+        out.append({"q": tq, "answer": a.ask(tq, history=list(out)).answer})
+    return out
+
+
+def run_set(a, idx, questions: list[dict], replay: bool = False) -> list[dict[str, Any]]:
     """Every question through the assistant and through plain search top-3 (same index, same run)."""
     from assistant.citations import recheck
 
     rows: list[dict[str, Any]] = []
     for q in questions:
+        history = replayed(a, q.get("history")) if replay else q.get("history")
         t = time.perf_counter()
-        ans = a.ask(q["q"], history=q.get("history"))
+        ans = a.ask(q["q"], history=history)
         ms = 1000 * (time.perf_counter() - t)
         t = time.perf_counter()
-        a.ask(q["q"], history=q.get("history"))
+        a.ask(q["q"], history=history)
         repeat_ms = 1000 * (time.perf_counter() - t)
         text = norm(ans.answer)
         found = [f for f in q.get("facts", []) if norm(f) in text]
@@ -217,6 +234,9 @@ def main() -> None:
                     help="run only questions A..B-1 of each set (python slice), e.g. ':40' to tune on the first 40 "
                          "of dev-3 and '40:' for the private check on the rest")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "answers.md")
+    ap.add_argument("--replay", action="store_true",
+                    help="follow-ups: answer the earlier turns first and pass their answers in the history (as a chat "
+                         "does); without it the history is the earlier questions only")
     ap.add_argument("--label", default="", help="run label written in the heading (e.g. before / after)")
     args = ap.parse_args()
 
@@ -263,7 +283,7 @@ def main() -> None:
         elif args.slice:
             a_, _, b_ = args.slice.partition(":")
             qs = qs[int(a_) if a_ else None:int(b_) if b_ else None]
-        rows = run_set(a, idx, qs)
+        rows = run_set(a, idx, qs, replay=args.replay)
         all_rows += rows
         tab, summary = table(rows)
         results[name] = {"summary": summary, "rows": rows}

@@ -139,3 +139,74 @@ def test_answer_cue_needs_new_words_not_the_questions_own() -> None:
     assert carries("The board chair is keen to improve governance.", wanted, q) == 0.0  # only "chair" again
     assert carries("The board is chaired by the Director of Housing.", wanted, q) == 1.0
     assert carries("There were 71 children per 10,000.", asked("what rate per 10,000?"), "what rate per 10,000?") == 1.0
+
+
+def test_sentence_cut_by_a_page_break_is_joined_and_still_verbatim() -> None:
+    from assistant.citations import quote_in_lines
+    from assistant.evidence import bridges, sentences_from_lines
+
+    lines = ["The Fernholm team had one vacancy in the spring, and it was", "", "", "filled by July with a seconded nurse.",
+             "Next the board met.", "A line without an end", "Another that starts upper case."]
+    got = bridges(lines, 10)
+    assert [(a, b, t) for a, b, _, t, _ in got] == [
+        (10, 13, "The Fernholm team had one vacancy in the spring, and it was filled by July with a seconded nurse.")]
+    assert quote_in_lines(got[0][3], ["x"] * 9 + lines, 10, 13)
+    s = next(x for x in sentences_from_lines(lines, 10, source="x", service="Fernholm", section="s", title="")
+             if x.text.startswith("The Fernholm team"))
+    assert (s.line, s.line_end) == (10, 13) and s.passage(1).line_end == 13
+
+
+def test_page_broken_sentence_answers_and_its_citation_spans_both_lines(assistant) -> None:
+    ans = _ask(assistant, "How quickly was the case manager post refilled in Brackenford?")
+    assert "refilled within six weeks" in ans.answer
+    c = next(c for c in ans.citations if "refilled within six weeks" in c.quote)
+    assert c.line_end > c.line_start
+
+
+def test_lead_context_adds_the_next_sentence_of_the_paragraph_within_the_budget() -> None:
+    from assistant.compose.lookup import lead_context
+    from assistant.evidence import sentences_from_lines
+
+    line = ("The Fernholm team introduced the Lantern scheme in 2023 after a pilot. Its aim is to reach primary school "
+            "children before they are known to any service. A third sentence follows here for the record.")
+    sents = sentences_from_lines([line], 7, source="x", service="Fernholm", section="s", title="")
+    lead = [sents[0]]
+    got = lead_context(lead, lead, lambda src: sents, budget_words=60)
+    assert [s.text for s in got] == [sents[1].text]  # the next one only, not the whole paragraph
+    assert lead_context(lead, lead, lambda src: sents, budget_words=15) == []  # over budget: nothing added
+    assert lead_context([sents[2]], [sents[2]], lambda src: sents, budget_words=60) == []  # last of its paragraph
+
+
+def test_learned_score_file_matches_the_features_and_orders_the_candidates(assistant) -> None:
+    from assistant.evidence import score_sentences
+    from assistant.evidence_model import FEATURES, load_model
+    from assistant.select import select
+    from yotassist.settings import EvidenceSettings
+
+    model = load_model()
+    assert model is not None and model.names == FEATURES and len(model.coef) == len(FEATURES)
+    lib = assistant.lib
+    src = next(r.source for r in lib.reports if r.service == "Brackenford")
+    q = "which case management system does the service use?"
+    sents = score_sentences(lib.sentences(src), q, stats=lib.term_stats())
+    sel = select(sents, q, split_parts(q), lib, 3, cfg=EvidenceSettings(learned=True))
+    assert all(0.0 < s.learned < 1.0 for s in sents)
+    assert "Ledgerline" in sel.lead[0].text
+    off = select(score_sentences(lib.sentences(src), q, stats=lib.term_stats()), q, split_parts(q), lib, 3,
+                 cfg=EvidenceSettings(learned=False))
+    assert "Ledgerline" in off.lead[0].text
+
+
+def test_methodology_report_evidence_adds_the_search_hits_best_sentences(assistant) -> None:
+    from assistant.citations import quote_in_lines
+    from assistant.compose.common import Draft
+    from assistant.compose.methodology import report_evidence
+
+    route = assistant.route("Which case management system does Brackenford use?")
+    d = Draft()
+    report_evidence(route, assistant.lib, assistant.index, d, 2)
+    assert any("Ledgerline" in line for line in d.lines) and len(d.passages) <= 2
+    assert all(quote_in_lines(p.quote, assistant.lib.lines_of(p.source), p.line_start, p.line_end) for p in d.passages)
+    none = Draft()
+    report_evidence(route, assistant.lib, assistant.index, none, 0)  # the default: off
+    assert not none.lines and not none.passages

@@ -128,7 +128,18 @@ def test_an_answer_names_the_referent_when_the_question_named_none():
     assert r.follow_up and r.services == ["St Helens"] and r.kind == "numeric"
 
 
+def test_an_answer_names_the_standard_when_the_question_named_none():
+    history = [("user", "Which Kirklees standard was rated Inadequate?"),
+               ("assistant", "Kirklees (2021): 3.4 Joint working was rated Inadequate [1].")]
+    r = route("which key question dragged it down?", SERVICES, history)
+    assert r.follow_up and r.services == ["Kirklees"] and r.standards == ["3.4"]
+    two = [history[0], ("assistant", "Kirklees (2021): 3.1 and 3.4 were rated Requires improvement and Inadequate [1].")]
+    assert route("which key question dragged it down?", SERVICES, two).standards != ["3.4"]  # two named: no guess
+
+
 @pytest.mark.parametrize("history, question, services, standards, kind", [
+    (["What rating did Wigan get for 2.2 planning?", "which key question was lowest?"], "and for out-of-court assessment?",
+     ["Wigan"], ["3.1"], "numeric"),  # the same question of another standard after a key-question answer
     (["What rating did Wigan get for 2.2 planning?"], "what were the key question percentages behind that?",
      ["Wigan"], ["2.2"], "numeric"),
     (["What rating did Wigan get for 2.2 planning?", "what were the figures behind that?"],

@@ -97,6 +97,20 @@ class EvidenceSettings(BaseSettings):
                                        "weight of the sentence's fused score against the whole question (its subject).")
     part_repeat_penalty: float = Field(default=0.3, ge=0, description="Penalty on a sentence already chosen for an "
                                        "earlier part, so that parts get their own evidence when it is close.")
+    semantic_candidates: int = Field(default=8, ge=0, description="A lookup's candidates include the this-many "
+                                     "sentences of the reports in scope nearest to the question by embedding, so an "
+                                     "answer in other words (no shared term) can be found at all.")
+    methodology_search_sentences: int = Field(default=0, ge=0, description="A methodology answer ends with up to "
+                                              "this many sentences of the search hits for the question (cosine at least "
+                                              "protect_similarity): how an inspection was done is in the annexes, not the rules. "
+                                              "Off (0): at 2 it added about 50 words to methodology answers on the development "
+                                              "sets and found no extra fact there or on dev-4.")
+    lead_context_words: int = Field(default=110, ge=0, description="A lookup's lead sentence brings the next "
+                                    "sentence of its paragraph while the answer's evidence stays under this many words "
+                                    "(0: never); search shows whole passages, so a bare matching sentence holds less.")
+    learned: bool = Field(default=False, description="Order candidates by the learned score "
+                          "(assistant/data/evidence_model.toml, refitted by bench/fit_evidence.py) instead of the "
+                          "hand-weighted fused score; the fused score still gates what may be shown.")
     warm_max_sentences: int = Field(default=20000, ge=0, description="At warm-up, embed every report sentence when "
                                     "the library has at most this many (vectors persist in the index's cache).")
 

@@ -14,6 +14,7 @@ from assistant.parts import split_parts
 from assistant.router import Route
 from assistant.select import select, with_antecedents
 from assistant.text import comparable
+from yotassist.settings import get_settings
 from assistant.tone import FIGURE_QUESTION, dangling, has_figure, tone_of
 from ingest.model import Report
 
@@ -89,6 +90,11 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     years = [y for y in range(2000, 2100) if str(y) in route.question]
     rep = lib.main_report(svc, years) if svc else None
     if rep is not None and std and rep.framework and get_rules(rep.framework).standard(std) is None:
+        if not _explicit_standard(route, std):
+            # The standard was only inferred from a topic word ("custody numbers" -> 4.1): the
+            # question is about the topic, which the report may well cover outside any standard.
+            std = None
+    if rep is not None and std and rep.framework and get_rules(rep.framework).standard(std) is None:
         # e.g. resettlement (4.1) asked of a report inspected under the 2018 framework
         d.say(phrase("lookup_no_such_standard", report=label(rep), framework=rep.framework, sid=std),
               trusted=True)
@@ -127,6 +133,10 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
                     if _LED_BY.search(s.text) and s.kind != "annex" and s.section not in ("methodology",)]
     # The rest of the best hits' sections: the sentence that answers in other words shares no term.
     lexical += section_candidates(hits[:3], own)
+    # ... and the sentences of the reports in scope nearest to the question by embedding: the
+    # answer may share no word with the question at all ("stop calling itself a YOT" -> "renamed").
+    lexical += semantic_candidates(lib, [r.source for r in scope], route.expanded or route.text, own,
+                                   get_settings().evidence.semantic_candidates)
     pool = [s for s in merge(lib.drop_boilerplate(sentences_from_hits(hits, lib.lines_of)), lexical)
             if _same_domain(s, std) and (who or comparable(s.text) not in lib.boilerplate() or s.kind == "table")]
     sents = score_sentences(pool, topic, standard=std, stats=lib.term_stats(), section_bonus=3.0 if std else 1.5)
@@ -152,6 +162,8 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
         d.say(phrase("lookup_service_none", service=svc) if svc else phrase("lookup_none"), trusted=True)
         return d
     rest = _with_following(sel.all, sents, own, limit=k + 2)[len(sel.all):]
+    rest += [s for s in lead_context(sel.lead, sel.all + rest, own, get_settings().evidence.lead_context_words)
+             if not _dup_of(s, rest)]
     lead = with_antecedents(sel.lead, lib)
     rest = [s for s in with_antecedents(sel.rest + rest, lib) if not _dup_of(s, lead)]
     chosen = lead + rest
@@ -178,6 +190,26 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     return d
 
 
+def lead_context(lead: Sequence[Sentence], chosen: Sequence[Sentence], sentences_of, budget_words: int) -> list[Sentence]:
+    """The sentence after each lead sentence in its paragraph, while the answer stays under
+    ``budget_words``. Why: search shows whole passages, and the answer often sits in the sentence
+    after the one that matches the question ("X was introduced. Its aim was to ..."); a short
+    answer that stops at the matching sentence holds less than the search it sits on."""
+    words = sum(len(s.text.split()) for s in chosen)
+    out: list[Sentence] = []
+    for s in lead:
+        key = (s.source, s.line, s.index + 1)
+        nxt = next((x for x in sentences_of(s.source) if (x.source, x.line, x.index) == key), None)
+        if nxt is None or _dup_of(nxt, list(chosen) + out):
+            continue
+        n = len(nxt.text.split())
+        if words + n > budget_words:
+            break
+        words += n
+        out.append(nxt)
+    return out
+
+
 def _dup_of(s: Sentence, chosen: Sequence[Sentence]) -> bool:
     return any(c.source == s.source and c.line == s.line and c.index == s.index for c in chosen)
 
@@ -193,6 +225,21 @@ class _Sentences:
         if source not in self._got:
             self._got[source] = self.lib.sentences(source)
         return self._got[source]
+
+
+def semantic_candidates(lib: Library, sources: Sequence[str], question: str, sentences_of, n: int) -> list[Sentence]:
+    """The ``n`` sentences of ``sources`` closest to the question by embedding (vectors are cached by
+    content hash and warmed at start-up, so this is one matrix product)."""
+    from assistant.select import vectors_of
+
+    if n <= 0:
+        return []
+    pool = [s for src in sources for s in sentences_of(src)]
+    if not pool:
+        return []
+    sims = vectors_of(lib).similarities(question, [s.text for s in pool])
+    best = sorted(range(len(pool)), key=lambda i: -sims[i])[:n]
+    return [pool[i] for i in best if sims[i] > 0]
 
 
 def section_candidates(hits: Sequence[Any], sentences_of) -> list[Sentence]:

@@ -9,6 +9,7 @@ from assistant import prompts
 from assistant.compose.common import Draft, phrase
 from assistant.library import Fact, Library, annex_facts, score_fact
 from assistant.router import Route
+from yotassist.settings import get_settings
 from assistant.rule_cite import cue_quote as _cue_sentence, rule_passage as _probe_passage, rule_values
 
 def methodology(route: Route, lib: Library, index: Any) -> Draft:
@@ -57,9 +58,42 @@ def methodology(route: Route, lib: Library, index: Any) -> Draft:
             d.say(phrase("methodology_related" if focus else "methodology_intro"), trusted=True)
             intro_done = True
         d.say(f"- {sentence[:-1]} {marks}.")
+    report_evidence(route, lib, index, d, get_settings().evidence.methodology_search_sentences)
     if not intro_done and not d.passages:
         d.say(phrase("methodology_none"), trusted=True)
     return d
+
+
+def report_evidence(route: Route, lib: Library, index: Any, d: Draft, k: int) -> None:
+    """After the rules, the best sentences of the search hits for the question itself, when they
+    are close to it. Why: a methodology question is often about how an inspection was done (who
+    was interviewed, how cases were sampled), which no rating rule states but the annex does; the
+    rules alone held less than plain search on questions nobody tuned on."""
+    from assistant.compose.common import _search, _sentence_line
+    from assistant.evidence import score_sentences, sentences_from_hits
+    from assistant.parts import Part
+    from assistant.select import select
+    from assistant.text import comparable
+
+    if k <= 0:
+        return
+    cfg = get_settings().evidence
+    ask = route.expanded or route.text
+    hits = _search(index, ask, 5, service=route.services[0]) if route.services else _search(index, ask, 5)
+    shown = [comparable(p.quote or "") for p in d.passages]
+    sents = [s for s in sentences_from_hits(hits, lib.lines_of)
+             if not any(comparable(s.text) in q or q and q in comparable(s.text) for q in shown)]
+    sents = score_sentences(sents, route.topic or ask, stats=lib.term_stats())
+    if not sents:
+        return
+    sel = select(sents, ask, [Part(ask, ask)], lib, k)
+    chosen = [s for s in sel.all if s.similarity >= cfg.protect_similarity][:k]
+    if not chosen:
+        return
+    d.say("")
+    d.say(phrase("methodology_reports"), trusted=True)
+    for s in sorted(chosen, key=lambda s: (s.source, s.line, s.index)):
+        d.say(_sentence_line(s, lib, d, with_label=True))
 
 
 # Which rule a specific methodology question asks about (none matched: all the rules).
