@@ -159,9 +159,7 @@ class Library:
 
     def table_rows(self, source: str) -> list:
         """Label + figure rows of the report's data tables as evidence sentences (fresh copies)."""
-        from dataclasses import replace
-
-        from assistant.evidence import table_rows
+        from assistant.evidence import fresh, table_rows
 
         r = self.get(source)
         if r is None:
@@ -178,14 +176,14 @@ class Library:
 
             cache[key] = table_rows(usable_lines(r), 1, source=r.source, service=r.service, section_of=section_of,
                                     published=r.published, framework=r.framework, page_of=r.page_of)
-        return [replace(s) for s in cache[key]]
+        return [fresh(s) for s in cache[key]]
 
     def raw_sentences(self, source: str) -> list:
         """Every sentence of a report, boilerplate included (e.g. an acknowledgements line that two
         reports share word for word because the same inspector led both)."""
-        from dataclasses import replace
+        from assistant.evidence import fresh
 
-        return [replace(s) for s in self._raw_sentences(source)]
+        return [fresh(s) for s in self._raw_sentences(source)]
 
     def boilerplate(self) -> set[str]:
         """Sentences printed in two or more reports (standard descriptors, footnotes): they say
@@ -237,10 +235,10 @@ class Library:
 
     def sentences(self, source: str) -> list:
         """Every evidence sentence of a report (boilerplate removed), fresh copies to score."""
-        from dataclasses import replace
+        from assistant.evidence import fresh
 
         raw, _, keep = self._kept(source)
-        return [replace(s) for s, k in zip(raw, keep) if k]
+        return [fresh(s) for s, k in zip(raw, keep) if k]
 
     def _kept(self, source: str) -> tuple[list, dict, list[bool]]:
         """A report's sentences, their term index (both once per report version) and which of

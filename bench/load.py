@@ -3,7 +3,8 @@
 What a team would feel on one shared server: every client sends `POST /api/ask` back to back for
 the whole duration (questions drawn from generic and known-answer questions of the generated
 corpus), while two new reports are uploaded through `POST /api/reports` (the second after the
-first finishes, both inside the window). Reports ask latency p50/p95/p99, errors, throughput,
+first's job finishes, both inside the window; each upload is followed through its
+background job, ``GET /api/jobs/{id}``, until done). Reports ask latency p50/p95/p99, errors, throughput,
 upload times and the machine's load average before and after, to `bench/results/load.md` and
 `load.json`.
 
@@ -65,6 +66,37 @@ def questions(index_dir: Path, synthetic: Path) -> list[str]:
                 known.append(q["question"])
     rng = random.Random(7)
     return GENERIC_QUERIES + rng.sample(known, min(40, len(known)))
+
+
+def follow_upload(http, path: Path, poll_s: float = 0.25, limit_s: float = 900) -> dict:
+    """Upload one file and follow its job to the end: ``POST /api/reports`` answers ``202`` with a
+    job, indexed in the background; ``GET /api/jobs/{id}`` is polled until it is done or failed.
+    The upload's time is from the submit to the job's end (what a user waits for), and a failed
+    job, a refused upload or a job that never ends is an error (``code`` other than 200)."""
+    import httpx
+
+    try:
+        r = http.post("/api/reports", files={"file": (path.name, path.read_bytes(), "text/plain")})
+        if r.status_code != 202:
+            return {"id": None, "code": r.status_code, "status": f"HTTP {r.status_code}: {r.text[:200]}"}
+        job = r.json()
+        url = r.headers.get("location") or job["url"]
+        t_end = time.perf_counter() + limit_s
+        while job["state"] not in ("done", "failed"):
+            if time.perf_counter() > t_end:
+                return {"id": None, "code": -1, "status": f"job {job['id']} still {job['state']} after {limit_s:.0f} s"}
+            time.sleep(poll_s)
+            polled = http.get(url)
+            if polled.status_code != 200:
+                return {"id": None, "code": polled.status_code,
+                        "status": f"job poll HTTP {polled.status_code}: {polled.text[:200]}"}
+            job = polled.json()
+    except httpx.HTTPError as exc:
+        return {"id": None, "code": -1, "status": exc.__class__.__name__}
+    if job["state"] == "failed":
+        return {"id": None, "code": job.get("status_code") or 500, "status": f"job failed: {job.get('error')}"}
+    result = job.get("result") or {}
+    return {"id": (result.get("report") or {}).get("id"), "code": 200, "status": result.get("status")}
 
 
 def start_server(index_dir: Path, home: Path, port: int, workers: int, log_path: Path) -> subprocess.Popen:
@@ -145,18 +177,12 @@ def run(args: argparse.Namespace) -> dict:
                 time.sleep(args.upload_delay)
                 for f in files:
                     t = time.perf_counter()
-                    try:
-                        r = http.post("/api/reports", files={"file": (f.name, f.read_bytes(), "text/plain")})
-                        code, status = r.status_code, (r.json().get("status") if r.status_code == 200 else r.text[:200])
-                        rid = r.json()["report"]["id"] if r.status_code == 200 else None
-                    except httpx.HTTPError as exc:
-                        code, status, rid = -1, exc.__class__.__name__, None
+                    up = follow_upload(http, f)
                     with lock:
-                        uploads.append({"file": f.name, "id": rid, "code": code, "status": status,
-                                        "seconds": round(time.perf_counter() - t, 1),
+                        uploads.append({"file": f.name, **up, "seconds": round(time.perf_counter() - t, 1),
                                         "started_s": round(t - t_start, 1)})
-                        if code != 200:
-                            errors.append(f"upload: {status}")
+                        if up["code"] != 200:
+                            errors.append(f"upload: {up['status']}")
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(args.clients)]
         threads.append(threading.Thread(target=uploader))
@@ -206,7 +232,9 @@ def markdown(runs: list[dict]) -> str:
         "Produced by `python bench/load.py` (one row per run, newest last). Each of the clients sends "
         "`POST /api/ask` back to back for the duration (extractive mode; generic and known-answer questions of the "
         "generated corpus, drawn at random); one more client uploads two new generated reports one after the other "
-        "(`POST /api/reports`) inside the window. Server: `yotassist serve` on 127.0.0.1 with the given number of "
+        "inside the window (`POST /api/reports` answers 202 with a background job; the upload's time is from the submit "
+        "until `GET /api/jobs/{id}` says done, and a failed job counts as an error; rows before 2026-12-02 04:45 "
+        "timed the request alone). Server: `yotassist serve` on 127.0.0.1 with the given number of "
         "uvicorn workers over a copy of the benchmark index. Latencies are of successful asks; errors count non-200 "
         "answers and transport failures of asks and uploads.",
         "",

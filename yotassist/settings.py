@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     upload_jobs_kept: int = Field(
         default=200, ge=1, description="Finished upload jobs the server remembers for GET /api/jobs/{id} "
         "(oldest dropped first).")
+    upload_job_nice: int = Field(
+        default=10, ge=0, le=19, description="How much the upload worker thread lowers its CPU priority (nice "
+        "increment, Linux), so questions keep their latency while an upload is indexed; 0 keeps it equal.")
     ratings_cache_entries: int = Field(
         default=256, ge=1, description="Rated reports kept in memory by the server (least recently used dropped)."
     )
@@ -201,7 +204,7 @@ class Settings(BaseSettings):
 
 _NOT_IN_FINGERPRINT = {"api_key", "home", "index", "chroma_url", "models_dir", "database_url", "host", "port",
                        "cors_origins", "allowed_hosts", "max_upload_mb", "max_parse_mb", "write_lock_timeout_s",
-                       "ratings_cache_entries", "history_turns"}
+                       "ratings_cache_entries", "history_turns", "upload_job_nice"}
 
 
 @lru_cache(maxsize=1)
