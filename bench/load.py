@@ -99,8 +99,9 @@ def follow_upload(http, path: Path, poll_s: float = 0.25, limit_s: float = 900) 
     return {"id": (result.get("report") or {}).get("id"), "code": 200, "status": result.get("status")}
 
 
-def start_server(index_dir: Path, home: Path, port: int, workers: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, YOTASSIST_HOME=str(home))
+def start_server(index_dir: Path, home: Path, port: int, workers: int, log_path: Path,
+                 extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+    env = dict(os.environ, YOTASSIST_HOME=str(home), **(extra_env or {}))
     env.pop("YOTASSIST_CHROMA_URL", None)
     cmd = [sys.executable, "-c", "from api.cli import main; main()", "serve", "--index", str(index_dir),
            "--port", str(port), "--log-level", "warning"]
@@ -137,7 +138,8 @@ def run(args: argparse.Namespace) -> dict:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = work / "serve.log"
-    proc = start_server(index_dir, home, port, args.workers, log_path)
+    server_env = dict(kv.split("=", 1) for kv in args.server_env)
+    proc = start_server(index_dir, home, port, args.workers, log_path, server_env)
     try:
         startup = wait_ready(base, proc, log_path)
         # One warm-up question per worker, so no client pays a first-question cost.
@@ -203,7 +205,7 @@ def run(args: argparse.Namespace) -> dict:
             listed = {r["id"] for r in http.get("/api/reports").json()}
         return {
             "at": time.strftime("%Y-%m-%d %H:%M"), "index": str(args.index), "reports": len(list((args.index / "reports").glob("*.json"))),
-            "workers": args.workers, "clients": args.clients, "duration_s": args.duration, "wall_s": round(wall, 1),
+            "workers": args.workers, "server_env": server_env, "clients": args.clients, "duration_s": args.duration, "wall_s": round(wall, 1),
             "asks": len(results), "ok": len(ok), "errors": len(errors), "error_kinds": sorted(set(errors))[:6],
             "asks_per_s": round(len(ok) / wall, 2) if wall else 0.0,
             "p50_ms": pct(ok, 50), "p95_ms": pct(ok, 95), "p99_ms": pct(ok, 99), "max_ms": max(ok) if ok else float("nan"),
@@ -220,6 +222,12 @@ def run(args: argparse.Namespace) -> dict:
             proc.kill()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def env_cell(run: dict) -> str:
+    """The server settings a run set (``--server-env``), shown beside the worker count."""
+    env = run.get("server_env") or {}
+    return (" (" + ", ".join(f"{k.removeprefix('YOTASSIST_')}={v}" for k, v in sorted(env.items())) + ")") if env else ""
 
 
 def markdown(runs: list[dict]) -> str:
@@ -247,7 +255,7 @@ def markdown(runs: list[dict]) -> str:
     for r in runs:
         ups = ", ".join(f"{u['seconds']:.0f}" + ("" if u["code"] == 200 else f" ({u['status']})") for u in r["uploads"])
         lines.append(
-            f"| {r['at']} | {r['reports']} | {r['workers']} | {r['clients']} | {r['asks']} ({r['ok']}) | {r['errors']} | "
+            f"| {r['at']} | {r['reports']} | {r['workers']}{env_cell(r)} | {r['clients']} | {r['asks']} ({r['ok']}) | {r['errors']} | "
             f"{r['asks_per_s']:.1f} | {f(r['p50_ms'])} ms | {f(r['p95_ms'])} ms | {f(r['p99_ms'])} ms | {f(r['max_ms'])} ms | "
             f"{f(r['during_uploads']['p99_ms'])} ms | {ups} | {r['loadavg_before']} | {r['loadavg_after']} |")
     notes = [f"- {r['at']}: {r['note']}" for r in runs if r.get("note")]
@@ -274,6 +282,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--uploads", type=int, default=2)
     ap.add_argument("--upload-delay", type=float, default=5.0, help="seconds into the window before the first upload")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="a setting for the server, e.g. YOTASSIST_ASK_CONCURRENCY=2 (repeatable; recorded with the run)")
     ap.add_argument("--tmp", type=Path, default=None, help="where the index copy goes (default: system temp)")
     ap.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "results")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (server log, index copy)")
