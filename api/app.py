@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.backend import Backend, InputRejected, Unavailable, UpstreamFailed, make_assistant, open_index
 from api.routes import ask, conversations, draft, health, ratings, reports
 from api.routes import check as check_route
+from api.errors import json_error
 from api.http_contract import document_validation_errors, wrap_stack
 from api.security import SiteGuardMiddleware
 from yotassist import __version__
@@ -151,19 +152,19 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
             where = ".".join(p for p in e["loc"] if p not in ("body",)) or "body"
             parts.append(f"{where}: {e['msg']}")
         detail = "invalid request: " + "; ".join(parts) if parts else "invalid request"
-        return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+        return json_error(detail, 422, errors=errors)
 
     @app.exception_handler(InputRejected)
     async def input_rejected(request: Request, exc: InputRejected) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        return json_error(str(exc), 422)
 
     @app.exception_handler(UpstreamFailed)
     async def upstream_failed(request: Request, exc: UpstreamFailed) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=502)
+        return json_error(str(exc), 502)
 
     @app.exception_handler(Unavailable)
     async def unavailable(request: Request, exc: Unavailable) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+        return json_error(str(exc), 503)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -175,9 +176,8 @@ def _install_error_handlers(app: FastAPI, settings: Settings) -> None:
             # is not valid UTF-8 JSON, a broken multipart form). A validation error like any other:
             # 422, as FastAPI answers JSON syntax errors, not an undocumented 400.
             why = "not valid JSON or not a well-formed form" if detail == "There was an error parsing the body" else detail
-            return JSONResponse({"detail": f"invalid request: the body could not be parsed ({why.rstrip('.')})",
-                                 "errors": []}, status_code=422)
-        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+            return json_error(f"invalid request: the body could not be parsed ({why.rstrip('.')})", 422, errors=[])
+        return json_error(detail, exc.status_code, headers=getattr(exc, "headers", None))
 
 
 def app_from_environment() -> FastAPI:

@@ -10,12 +10,12 @@ when the server answers again, not once per request.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import send_json_error
 from index.unreachable import describe, unreachable
 
 log = logging.getLogger("yotassist.api")
@@ -75,11 +75,7 @@ class IndexFaultMiddleware:
             self.health.mark_down(message)
             if started:  # a stream that had begun: nothing more can be said to this client
                 return
-            body = json.dumps({"detail": message}).encode()
-            await send({"type": "http.response.start", "status": 503,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                    (b"retry-after", b"5")]})
-            await send({"type": "http.response.body", "body": body})
+            await send_json_error(send, 503, message, [(b"retry-after", b"5")])
             return
         if self.health.down and status < 500 and scope.get("path", "").startswith(READS_INDEX):
             self.health.mark_up()

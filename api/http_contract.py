@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import send_json_error
 from api.security import SecurityHeadersMiddleware
 
 PLAIN_DETAILS = {
@@ -97,13 +98,7 @@ class JsonErrorBodyMiddleware:
                 start = pending.pop("start")
                 status = int(start["status"])
                 text = pending.pop("body").decode("utf-8", "replace").strip()
-                detail = self._detail(status, text)
-                body = json.dumps({"detail": detail}).encode()
-                kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-type", b"content-length")]
-                await send({"type": "http.response.start", "status": status,
-                            "headers": kept + [(b"content-type", b"application/json"),
-                                               (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
+                await send_json_error(send, status, self._detail(status, text), start.get("headers", []))
                 return
             await send(message)
 

@@ -150,6 +150,6 @@ class SiteGuardMiddleware:
         if refusal is None:
             await self.app(scope, receive, send)
             return
-        from starlette.responses import JSONResponse
+        from api.errors import json_error
 
-        await JSONResponse({"detail": refusal[1]}, status_code=refusal[0])(scope, receive, send)
+        await json_error(refusal[1], refusal[0])(scope, receive, send)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from yotassist.number_words import number_words
+
 _WS = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f]+")
 # Sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace and
@@ -32,10 +34,7 @@ STOPWORDS = frozenset(
     services team teams youth offending justice did fare how many much""".split()
 )
 
-NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-}
+NUMBER_WORDS = {w: str(n) for w, n in number_words(1, 12).items()}
 
 
 def normalise(text: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from yotassist.number_words import alternation, number_words
+
 POSITIVE = re.compile(
     r"\b(strong(?:ly)?|strengths?|good|effective(?:ly)?|well|thorough(?:ly)?|consistent(?:ly)?|clear(?:ly)?|"
     r"positive(?:ly)?|impressive|excellent|outstanding|high[- ]quality|robust|timely|creative(?:ly)?|"
@@ -35,7 +37,7 @@ DANGLING = re.compile(
 _DIGITS = re.compile(r"\d")
 _COUNT_PHRASE = re.compile(
     r"\b(?:\d[\d,.]*\s*(?:%|per ?cent|out of|of|cases?|children|young people|staff|hours?|days?|weeks?|months?)|"
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:out of|of|cases?|children)|"
+    r"(?:" + alternation(1, 12) + r")\s+(?:out of|of|cases?|children)|"
     r"(?:half|two[- ]thirds|three[- ]quarters|a third|a quarter)\b)", re.I)
 
 # Questions that ask for a count, a share or a frequency.
@@ -45,8 +47,7 @@ FIGURE_QUESTION = re.compile(
     r"population|fte)\b|%", re.I)
 
 
-_WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16}
+_WORD_NUM = number_words(1, 16)
 _N = r"(\d+|" + "|".join(_WORD_NUM) + r")"
 _SHARE = re.compile(_N + r" (?:out )?of (?:the |these |those )?" + _N + r"\b", re.I)
 _SHARE_WORDS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "two-thirds": 2 / 3, "two thirds": 2 / 3,

@@ -13,15 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.rating_rules import RATINGS
+from yotassist.number_words import number_words
 
 _STANDARD_ID = re.compile(r"(?<![\d.])([1-4])\.([1-4])(?![\d%])")
 _COUNT = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:/|out of|of)\s*(\d{1,4})(?![\d.%])", re.I)
 _PERCENT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent\b|percent\b)", re.I)
 _SCORE_WORD = re.compile(r"\bscor(?:e|ed|ing)\s+(?:of\s+)?(\d{1,2})\b(?!\s*(?:%|/|of|out of|per))|"
                          r"(?<![\d.])(\d{1,2})\s+points\b", re.I)
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS = number_words(0, 20)
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+(?:of|out of)\s+(?:\d|" + "|".join(_NUMBER_WORDS) + r")\b)"
                           r"|(?<=of )(" + "|".join(_NUMBER_WORDS) + r")\b|(?<=out of )(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 # "had been 66" after "lowest key question": a bare number read as a percentage.

@@ -33,15 +33,16 @@ from yotassist.settings import EmbeddingSettings, Settings, get_settings
 VNNI_FLAGS = ("avx512_vnni", "avx_vnni", "amx_int8")
 
 
-def int8_weights() -> str:
-    """"s8" (signed int8 weights) on CPUs with VNNI, else "u8"; ``YOTASSIST_EMBED_INT8_WEIGHTS`` overrides.
+def int8_weights(settings: EmbeddingSettings | None = None) -> str:
+    """"s8" (signed int8 weights) on CPUs with VNNI, else "u8"; the ``int8_weights`` setting
+    (``YOTASSIST_EMBED_INT8_WEIGHTS``) overrides. Without settings it reads them afresh.
 
     Why a guard: ONNX Runtime runs u8 x s8 MatMuls on VNNI kernels (1.6x faster than u8 weights in
     bench/results/embedding.md); on AVX2 without VNNI the u8 x s8 path can saturate its 16-bit
     intermediate sums and lose accuracy, so those CPUs get u8 weights. Decided when the export is
     made (the file name and the cache tag carry the variant, so vectors never mix).
     """
-    forced = os.environ.get("YOTASSIST_EMBED_INT8_WEIGHTS", "").strip().lower()
+    forced = ((settings or EmbeddingSettings()).int8_weights or "").strip().lower()
     if forced in ("s8", "u8"):
         return forced
     try:

@@ -10,7 +10,7 @@ two guards against expensive documents live here beside the steps they guard:
 
 ``progress(stage, fraction)`` is called as the work goes (``parsing``, ``chunking``, ``embedding``
 with the share of chunks embedded so far); upload jobs show it in the page. The write lock is not
-held here: ``index.store`` takes it only to write the chunks and commit.
+held here: ``index.ingest_commit`` takes it only to write the chunks and commit.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _noop(stage: str, fraction: float) -> None:
 def parse_checked(data: bytes, source: str, *, allow_unstructured: bool = False) -> Report:
     """Parse ``data`` and refuse it (``ValueError``) when it has no text or, unless allowed, no
     report structure: the cheap checks an upload gets before it is queued."""
-    from index.store import _load_report_from_bytes
+    from index.ingest_commit import _load_report_from_bytes
     from ingest.report_signals import refusal
 
     report = _load_report_from_bytes(data, source)

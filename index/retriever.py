@@ -19,29 +19,24 @@ import numpy as np
 from index.corpus import LOW_VALUE_SECTIONS, SUMMARY_SECTIONS, Corpus
 from index.model import Chunk, Hit
 from index.query import QueryPlan
+from yotassist.settings import RetrievalSettings, get_settings
 
 __all__ = ["Corpus", "fuse", "hybrid_search", "rare_limits", "top_per_source", "diversify"]
 
-DENSE_WEIGHT = 0.55
-STANDARD_BOOST = 0.45  # chunk in a standard the question names
-EXPLICIT_STANDARD_BOOST = 0.60  # ... by number ("3.4"): the user means that section
-OWN_SECTION_BOOST = 0.10  # ... and the chunk is the standard's own section (not a summary)
-SERVICE_BOOST = 0.25  # chunk from a service the question names (comparative questions)
-YEAR_BOOST = 0.10
-TABLE_BOOST = 0.20  # key-question / ratings tables for numeric questions
-RARE_TERM_BOOST = 2.0  # chunk holding every rare term of the question (a name found in few chunks)
-RARE_MIN_DF = 1  # "rare": in at most max(RARE_MIN_DF, RARE_SHARE x chunks) chunks; names' words are
-RARE_SPECIFIC = 0  # the question's rarest term counts as rare up to RARE_SPECIFIC x that bound
-RARE_SHARE = 0.002  # reused across hundreds of reports (df 13-25 of 19k chunks), generic words are not
+#: Question words that ask for a figure (key-question and ratings tables get ``table_boost``).
+NUMERIC_WORDS = re.compile(r"\b(percent\w*|%|how many|proportion|score[ds]?|figure[s]?|number of|rated|rating[s]?|key questions?)\b")
 
 
-def rare_limits(n_chunks: int) -> tuple[int, int]:
+def _tuning(tuning: RetrievalSettings | None) -> RetrievalSettings:
+    """The weights to rank with: the caller's, else the process settings (``Settings.retrieval``)."""
+    return tuning if tuning is not None else get_settings().retrieval
+
+
+def rare_limits(n_chunks: int, tuning: RetrievalSettings | None = None) -> tuple[int, int]:
     """(document frequency up to which a question's term counts as rare in an index of ``n_chunks``,
     the factor for its rarest term): arguments of ``LexicalIndex.rare_match``."""
-    return max(RARE_MIN_DF, int(RARE_SHARE * n_chunks)), RARE_SPECIFIC
-FRONT_PENALTY = 0.15  # contents, acknowledgements, generic background: rarely the answer
-SUMMARY_PENALTY = 0.08  # summaries restate the standards' findings: prefer the standard's own section
-NUMERIC_WORDS = re.compile(r"\b(percent\w*|%|how many|proportion|score[ds]?|figure[s]?|number of|rated|rating[s]?|key questions?)\b")
+    t = _tuning(tuning)
+    return max(t.rare_min_df, int(t.rare_share * n_chunks)), t.rare_specific
 
 
 def top_per_source(scores: np.ndarray, mask: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
@@ -66,9 +61,12 @@ def _norm_minmax(values: dict[int, float]) -> dict[int, float]:
     return {i: (v - lo) / (hi - lo) for i, v in values.items()}
 
 
-def fuse(dense: dict[int, float], lexical: np.ndarray, candidates: int, dense_weight: float = DENSE_WEIGHT,
+def fuse(dense: dict[int, float], lexical: np.ndarray, candidates: int, dense_weight: float | None = None,
          allowed: np.ndarray | None = None) -> dict[int, float]:
-    """Normalised score fusion over the union of both retrievers' top candidates."""
+    """Normalised score fusion over the union of both retrievers' top candidates (``dense_weight``:
+    ``Settings.retrieval.dense_weight`` unless given)."""
+    if dense_weight is None:
+        dense_weight = _tuning(None).dense_weight
     lex = lexical.copy() if lexical.size else lexical
     if allowed is not None and lex.size:
         lex[~allowed] = 0.0
@@ -81,30 +79,28 @@ def fuse(dense: dict[int, float], lexical: np.ndarray, candidates: int, dense_we
             for i in pool}
 
 
-def boost_factors(rows: np.ndarray, corpus: Corpus, plan: QueryPlan, numeric: bool) -> np.ndarray:
+def boost_factors(rows: np.ndarray, corpus: Corpus, plan: QueryPlan, numeric: bool,
+                  tuning: RetrievalSettings | None = None) -> np.ndarray:
     """The multiplicative boost of each of ``rows`` (terms added in a fixed order, so the result
     equals the one-chunk-at-a-time arithmetic it replaced)."""
+    t = _tuning(tuning)
     factor = np.ones(len(rows), dtype=np.float64)
     if plan.standards:
         named = corpus.section_mask(plan.standards)[rows]
         explicit = corpus.section_mask(plan.explicit_standards)[rows] if plan.explicit_standards else np.zeros(len(rows), bool)
-        factor += np.where(named, np.where(explicit, EXPLICIT_STANDARD_BOOST, STANDARD_BOOST), 0.0)
-        factor += np.where(named & corpus.own_kind[rows], OWN_SECTION_BOOST, 0.0)
+        factor += np.where(named, np.where(explicit, t.explicit_standard_boost, t.standard_boost), 0.0)
+        factor += np.where(named & corpus.own_kind[rows], t.own_section_boost, 0.0)
     if plan.sections:
-        factor += np.where(corpus.section_mask(plan.sections)[rows], STANDARD_BOOST, 0.0)
+        factor += np.where(corpus.section_mask(plan.sections)[rows], t.standard_boost, 0.0)
     if plan.services and plan.is_comparative:
-        factor += np.where(corpus.service_mask(plan.services)[rows], SERVICE_BOOST, 0.0)
+        factor += np.where(corpus.service_mask(plan.services)[rows], t.service_boost, 0.0)
     if plan.years:
-        factor += np.where(corpus.year_mask(plan.years)[rows], YEAR_BOOST, 0.0)
+        factor += np.where(corpus.year_mask(plan.years)[rows], t.year_boost, 0.0)
     if numeric:
-        factor += np.where(corpus.is_table[rows], TABLE_BOOST, 0.0)
-    factor -= np.where(corpus.is_summary[rows], SUMMARY_PENALTY, 0.0)
-    factor -= np.where(corpus.is_low_value[rows], FRONT_PENALTY, 0.0)
+        factor += np.where(corpus.is_table[rows], t.table_boost, 0.0)
+    factor -= np.where(corpus.is_summary[rows], t.summary_penalty, 0.0)
+    factor -= np.where(corpus.is_low_value[rows], t.front_penalty, 0.0)
     return factor
-
-
-PHRASE_BOOST = 1.0  # ... and holds them as the question words them ("Oldcastle Care Collective")
-PHRASE_CHECKS = 40  # how many of the best rare-term holders get the phrase check
 
 
 def _rare_pairs(query: str) -> list[tuple[str, str]]:
@@ -141,12 +137,15 @@ def _is_summary(chunk: Chunk) -> bool:
 
 
 def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ratio: float,
-              scores: dict[int, float]) -> list[int]:
+              scores: dict[int, float], own_ratio: float | None = None) -> list[int]:
     """Round-robin the best hits per service (up to ``per_source`` each) before the global order.
 
     A report only takes part when its best hit scores at least ``min_ratio`` of the overall best,
     so a report that does not discuss the topic does not push out a good second hit elsewhere.
+    ``own_ratio``: ``Settings.retrieval.own_section_ratio`` unless given.
     """
+    if own_ratio is None:
+        own_ratio = _tuning(None).own_section_ratio
     if not ranked:
         return []
     best = scores[ranked[0]] or 1.0
@@ -161,7 +160,7 @@ def diversify(ranked: list[int], corpus: Corpus, k: int, per_source: int, min_ra
         items = by_source[s]
         top = scores[items[0]]
         own = [i for i in items if not _is_summary(corpus.chunks[i])]
-        if own and own[0] != items[0] and _is_summary(corpus.chunks[items[0]]) and scores[own[0]] >= 0.85 * top:
+        if own and own[0] != items[0] and _is_summary(corpus.chunks[items[0]]) and scores[own[0]] >= own_ratio * top:
             items.remove(own[0])
             items.insert(0, own[0])
     # Each round (best per service, then second best...) in score order, rounds kept in sequence:
@@ -201,6 +200,7 @@ def hybrid_search(
     diversify_results: bool | None = None,
     rare_match: np.ndarray | None = None,
     dense_sims: np.ndarray | None = None,
+    tuning: RetrievalSettings | None = None,
 ) -> list[Hit]:
     """Rank the visible chunks for ``plan``.
 
@@ -208,10 +208,13 @@ def hybrid_search(
     ``service``/``standard`` are hard filters (from the caller); services named in a
     non-comparative question also become a filter, named standards only a boost.
     ``rare_match`` (``LexicalIndex.rare_match``): per chunk, the share of the question's rare terms
-    it holds; such chunks get up to ``RARE_TERM_BOOST``. ``dense_sims``: the cosine of every corpus
+    it holds; such chunks get up to ``rare_term_boost``. ``dense_sims``: the cosine of every corpus
     row when the caller has them (exact in-memory search), so per-report candidates need no loop (see bench/results/scale.md: without it
     recall@5 of named facts fell from 97% at 50 reports to 76% at 500, BM25 alone kept 99.7%).
+    ``tuning``: the weights (``Settings.retrieval`` unless given).
     """
+    t = _tuning(tuning)
+    dense_weight = t.dense_weight
     n_rows = len(corpus.chunks)
     if not n_rows:
         return []
@@ -271,32 +274,32 @@ def hybrid_search(
     pool = in_dense.copy()
     pool[top_lex] = True
     lmax = float(lex_allowed.max()) if lex_allowed.max() > 0 else 1.0
-    fused[pool] = DENSE_WEIGHT * d_norm[pool] + (1 - DENSE_WEIGHT) * (lex_allowed[pool] / lmax)
+    fused[pool] = dense_weight * d_norm[pool] + (1 - dense_weight) * (lex_allowed[pool] / lmax)
     lmax_all = float(lex64.max()) if lex64.max() > 0 else 1.0
     if do_div:
         # BM25 scores every chunk anyway: add each report's best lexical candidates to the pool.
         rows = top_per_source(lex, allowed & (lex > 0), corpus.source_codes, 5)
         rows = rows[np.isnan(fused[rows])]
-        fused[rows] = DENSE_WEIGHT * d_norm[rows] + (1 - DENSE_WEIGHT) * lex64[rows] / lmax_all
+        fused[rows] = dense_weight * d_norm[rows] + (1 - dense_weight) * lex64[rows] / lmax_all
 
     numeric = bool(NUMERIC_WORDS.search(plan.query.lower()))
     if rare_match is not None:
         # Chunks naming the question's rare terms join the pool even if neither top list had them.
         rare = rare_match.astype(np.float64)
         join = (rare > 0) & allowed & np.isnan(fused)
-        fused[join] = (1 - DENSE_WEIGHT) * lex64[join] / max(float(lex64.max()), 1e-9)
+        fused[join] = (1 - dense_weight) * lex64[join] / max(float(lex64.max()), 1e-9)
         pooled = ~np.isnan(fused)
-        fused[pooled] *= 1.0 + RARE_TERM_BOOST * rare[pooled]
+        fused[pooled] *= 1.0 + t.rare_term_boost * rare[pooled]
         holders = np.flatnonzero(pooled & (rare > 0))
         pairs = _rare_pairs(plan.text) if holders.size else []
         if pairs:
             # Only the best few holders are read word by word (a phrase check costs a tokenisation).
-            for i in holders[np.argsort(-fused[holders], kind="stable")[:PHRASE_CHECKS]]:
+            for i in holders[np.argsort(-fused[holders], kind="stable")[:t.phrase_checks]]:
                 got = _pair_share(pairs, corpus.chunks[int(i)])
                 if got:
-                    fused[i] *= 1.0 + PHRASE_BOOST * got
+                    fused[i] *= 1.0 + t.phrase_boost * got
     rows = np.flatnonzero(~np.isnan(fused))
-    scores = fused[rows] * boost_factors(rows, corpus, plan, numeric)
+    scores = fused[rows] * boost_factors(rows, corpus, plan, numeric, t)
     order = np.argsort(-scores, kind="stable")
     ranked, ranked_scores = rows[order], scores[order]
     # Drop exact duplicate texts (the same paragraph stored twice) keeping the best.
@@ -308,7 +311,8 @@ def hybrid_search(
     per = 2 if k >= 2 * len(np.unique(groups[:50])) else 1
     keep = _diversify_prefix(groups, corpus.is_summary[unique], 2 * k)
     scored = {int(i): float(s) for i, s in zip(unique[keep], unique_scores[keep])}
-    chosen = diversify(list(scored), corpus, k, per_source=max(1, per), min_ratio=0.35, scores=scored)
+    chosen = diversify(list(scored), corpus, k, per_source=max(1, per), min_ratio=t.diversify_min_ratio,
+                       scores=scored, own_ratio=t.own_section_ratio)
     return [to_hit(corpus.chunks[i], scored[i]) for i in chosen]
 
 

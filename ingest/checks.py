@@ -14,6 +14,7 @@ from ingest.model import RATINGS, Report
 from ingest.normalise import clean, flat
 from ingest.ratings import RatingsTable
 from yotassist.frameworks import load_frameworks
+from yotassist.number_words import alternation, number_words
 
 # Points, scored standards and score bands come from the one rule table the rating module also
 # reads (yotassist/data/frameworks.toml); they are the same in every framework so far.
@@ -22,8 +23,8 @@ POINTS = dict(_RULES["2021"]["points"])
 assert set(POINTS) == set(RATINGS), "frameworks.toml and ingest.model.RATINGS name different ratings"
 SCALE_RE = re.compile(r"\b0\s*(?:[-–—]|to)\s*(\d{2})\s+scale|\bscale\s+of\s+0\s*(?:[-–—]|to)\s*(\d{2})\b"
                       r"|\branging\s+from\s+0\s+to\s+(\d{2})\b", re.I)
-NUMBER_WORDS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "nine": 9, "eight": 8}
-N_STANDARDS_RE = re.compile(r"\beach\s+of\s+the\s+(\d{1,2}|ten|eleven|twelve|thirteen|nine|eight)\s+(?:core\s+)?standards\b", re.I)
+NUMBER_WORDS = number_words(8, 13)
+N_STANDARDS_RE = re.compile(r"\beach\s+of\s+the\s+(\d{1,2}|" + alternation(8, 13) + r")\s+(?:core\s+)?standards\b", re.I)
 OVERALL_TEXT_RE = re.compile(
     r"\boverall,?\s+(?:the\s+)?[^.]{0,100}?\b(?:YOT|YOS|YJS|service|team|partnership)\b(?:\s*\([^()]{0,12}\))?"
     r"\s+(?:is|was|has\s+been)\s+rated\s+(?:as\s*)?:?\s*[\s'‘’\"“”*]*"

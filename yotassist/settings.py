@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +46,9 @@ class EmbeddingSettings(BaseSettings):
     )
     batch_size: int = Field(default=16, ge=1, le=512, description="Texts encoded per model call.")
     device: str = Field(default="cpu", description="torch device for the torch backend.")
+    int8_weights: str | None = Field(default=None, description=(
+        "onnx-int8 weight variant: 's8' (signed, for CPUs with VNNI) or 'u8'; unset (or any other value) "
+        "chooses by CPU when the export is made (index/embed_onnx.py int8_weights)."))
 
 
 class LLMSettings(BaseSettings):
@@ -99,6 +101,54 @@ class EvidenceSettings(BaseSettings):
                                     "the library has at most this many (vectors persist in the index's cache).")
 
 
+class RetrievalSettings(BaseSettings):
+    """How hybrid retrieval (``index.retriever``) fuses, boosts and diversifies: the weights were
+    tuned on the development sets (bench/retrieval.py, bench/scale_recall.py), never on the frozen
+    held-out set. Boosts add to a factor of 1 that multiplies the fused score."""
+
+    model_config = SettingsConfigDict(env_prefix="YOTASSIST_RETRIEVAL_", extra="ignore")
+
+    dense_weight: float = Field(default=0.55, ge=0, le=1, description="Share of the dense (embedding) score in "
+                                "the fused score; the rest is BM25 (each normalised over the candidate pool).")
+    standard_boost: float = Field(default=0.45, ge=0, description="Boost for a chunk in a standard (or another "
+                                  "section) the question names.")
+    explicit_standard_boost: float = Field(default=0.60, ge=0, description="Boost, instead of standard_boost, "
+                                           "when the question names the standard by number ('3.4').")
+    own_section_boost: float = Field(default=0.10, ge=0, description="Extra boost when that chunk is the "
+                                     "standard's own section (not a summary restating it).")
+    service_boost: float = Field(default=0.25, ge=0, description="Boost for a chunk from a service a comparative "
+                                 "question names.")
+    year_boost: float = Field(default=0.10, ge=0, description="Boost for a chunk from a year the question names.")
+    table_boost: float = Field(default=0.20, ge=0, description="Boost for key-question and ratings tables when "
+                               "the question asks for a figure.")
+    summary_penalty: float = Field(default=0.08, ge=0, description="Penalty for summaries (they restate the "
+                                   "standards' findings: the standard's own section is preferred).")
+    front_penalty: float = Field(default=0.15, ge=0, description="Penalty for contents, acknowledgements and "
+                                 "generic background (rarely the answer).")
+    rare_term_boost: float = Field(default=2.0, ge=0, description="Boost, times the share of the question's rare "
+                                   "terms a chunk holds (a name found in few chunks).")
+    rare_min_df: int = Field(default=1, ge=0, description="A term is rare in at most max(rare_min_df, rare_share x "
+                             "chunks) chunks.")
+    rare_share: float = Field(default=0.002, ge=0, le=1, description="Share of the chunks a rare term may occur in: "
+                              "names' words recur across hundreds of reports (df 13-25 of 19k chunks), generic "
+                              "words do not.")
+    rare_specific: int = Field(default=0, ge=0, description="The question's rarest term counts as rare up to this "
+                               "factor times the rare bound (0: no special case).")
+    phrase_boost: float = Field(default=1.0, ge=0, description="Boost, times the share of the question's adjacent "
+                                "word pairs a rare-term chunk holds (the name as the question words it).")
+    phrase_checks: int = Field(default=40, ge=0, description="How many of the best rare-term chunks get the phrase "
+                               "check (each costs a tokenisation).")
+    diversify_min_ratio: float = Field(default=0.35, ge=0, le=1, description="Comparative questions: a report takes "
+                                       "part in the per-service rounds when its best hit scores at least this share "
+                                       "of the overall best.")
+    own_section_ratio: float = Field(default=0.85, ge=0, le=1, description="Comparative questions: within a "
+                                     "service, a standard's own section replaces a summary at the top when it scores "
+                                     "at least this share of the summary's score.")
+    max_compared_services: int = Field(default=12, ge=1, description="Comparative answers over a bigger library "
+                                       "cover only this many best-matching services (scoring every report's "
+                                       "sentences took 20-47 s at 200-500 reports).")
+
+
 class Settings(BaseSettings):
     # No env_nested_delimiter: the groups read their own prefixes, so YOTASSIST_EMBED_MODEL is the one
     # spelling (a nested YOTASSIST_EMBED__MODEL would be a second, silently winning one).
@@ -117,6 +167,8 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional language model (YOTASSIST_LLM_*).")
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings,
                                        description="Evidence selection for extractive answers (YOTASSIST_EVIDENCE_*).")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description=(
+        "Fusion, boosts and diversification of hybrid retrieval (YOTASSIST_RETRIEVAL_*)."))
 
     # Retrieval
     candidates: int = Field(default=50, ge=5, le=1000, description="Per-retriever candidates before fusion.")

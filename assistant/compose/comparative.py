@@ -15,6 +15,7 @@ from assistant.router import Route
 from assistant.select import select
 from assistant.text import STOPWORDS
 from ingest.model import Report
+from yotassist.settings import RetrievalSettings, get_settings
 
 _RATING_ASKED = re.compile(r"\b(outstanding|good|inadequate|requires improvement)\b", re.I)
 _GRID_FILLER = frozenset({"yot", "yots", "yos", "yjs", "yjss", "service", "services", "team", "teams", "report", "reports",
@@ -51,9 +52,13 @@ def _rating_grid_cell(r: Report, rating: str, d: Draft) -> str | None:
     return f"{rating}: " + "; ".join(parts) + "." if parts else None
 
 
-#: Comparative answers over a big library cover only the services whose reports match best:
-#: scoring every report's sentences made one ask take 20-47 s at 200-500 reports.
-MAX_COMPARED_SERVICES = 12
+#: The default of ``Settings.retrieval.max_compared_services`` (comparative answers over a big
+#: library cover only the best-matching services); the code reads the setting, not this name.
+MAX_COMPARED_SERVICES: int = RetrievalSettings.model_fields["max_compared_services"].default
+
+
+def _max_compared() -> int:
+    return get_settings().retrieval.max_compared_services
 
 
 @dataclass
@@ -65,9 +70,12 @@ class ComparedServices:
 
 
 def compared_services(route: Route, services: Sequence[str], index: Any, query: str,
-                      limit: int = MAX_COMPARED_SERVICES) -> ComparedServices:
+                      limit: int | None = None) -> ComparedServices:
     """All services when there are few (or the question names them); otherwise the ``limit``
-    services whose chunks rank best in one diversified search."""
+    services whose chunks rank best in one diversified search (``limit``: the
+    ``max_compared_services`` setting unless given)."""
+    if limit is None:
+        limit = _max_compared()
     services = sorted(services)
     if len(services) <= limit or len(route.services) >= 2:
         return ComparedServices(services=services)
@@ -118,7 +126,7 @@ def comparative(route: Route, lib: Library, index: Any, per_service: int = 2) ->
         d.say("|---|---|", trusted=True)
     ratings_seen: dict[str, list[tuple[str, str]]] = {}
     no_evidence: list[str] = []
-    big = len(by_service) > MAX_COMPARED_SERVICES
+    big = len(by_service) > _max_compared()
     compared = (ComparedServices(services=sorted(by_service)) if grid
                 else compared_services(route, list(by_service), index, query))
     for service in compared.services:
