@@ -75,13 +75,16 @@ def follow_upload(http, path: Path, poll_s: float = 0.25, limit_s: float = 900) 
     job, a refused upload or a job that never ends is an error (``code`` other than 200)."""
     import httpx
 
+    t_submit = time.perf_counter()
     try:
         r = http.post("/api/reports", files={"file": (path.name, path.read_bytes(), "text/plain")})
         if r.status_code != 202:
             return {"id": None, "code": r.status_code, "status": f"HTTP {r.status_code}: {r.text[:200]}"}
         job = r.json()
         url = r.headers.get("location") or job["url"]
-        t_end = time.perf_counter() + limit_s
+        t0 = time.perf_counter()
+        t_end = t0 + limit_s
+        stages: list[list] = [[round(t0 - t_submit, 1), job["stage"]]]
         while job["state"] not in ("done", "failed"):
             if time.perf_counter() > t_end:
                 return {"id": None, "code": -1, "status": f"job {job['id']} still {job['state']} after {limit_s:.0f} s"}
@@ -91,12 +94,15 @@ def follow_upload(http, path: Path, poll_s: float = 0.25, limit_s: float = 900) 
                 return {"id": None, "code": polled.status_code,
                         "status": f"job poll HTTP {polled.status_code}: {polled.text[:200]}"}
             job = polled.json()
+            if job["stage"] != stages[-1][1]:
+                stages.append([round(time.perf_counter() - t_submit, 1), job["stage"]])
     except httpx.HTTPError as exc:
         return {"id": None, "code": -1, "status": exc.__class__.__name__}
     if job["state"] == "failed":
         return {"id": None, "code": job.get("status_code") or 500, "status": f"job failed: {job.get('error')}"}
     result = job.get("result") or {}
-    return {"id": (result.get("report") or {}).get("id"), "code": 200, "status": result.get("status")}
+    return {"id": (result.get("report") or {}).get("id"), "code": 200, "status": result.get("status"),
+            "stages_s": stages}
 
 
 def start_server(index_dir: Path, home: Path, port: int, workers: int, log_path: Path,
@@ -142,10 +148,19 @@ def run(args: argparse.Namespace) -> dict:
     proc = start_server(index_dir, home, port, args.workers, log_path, server_env)
     try:
         startup = wait_ready(base, proc, log_path)
-        # One warm-up question per worker, so no client pays a first-question cost.
-        with httpx.Client(base_url=base, timeout=300) as http:
-            for q in qs[: max(2, 2 * args.workers)]:
+        # Warm-up questions on separate connections, at once, so every worker gets some (one
+        # kept-alive connection reaches one worker only: the other workers' first questions fell
+        # inside the window before), and no client pays a first-question cost.
+        def warm(q: str) -> None:
+            with httpx.Client(base_url=base, timeout=300) as http:
                 http.post("/api/ask", json={"question": q})
+
+        for _ in range(2):
+            warmers = [threading.Thread(target=warm, args=(q,)) for q in (qs * 4)[: 4 * max(1, args.workers)]]
+            for t in warmers:
+                t.start()
+            for t in warmers:
+                t.join()
         load_before = loadavg()
         results: list[tuple[float, float, int]] = []  # (start offset s, ms, status)
         errors: list[str] = []
@@ -210,6 +225,7 @@ def run(args: argparse.Namespace) -> dict:
             "asks_per_s": round(len(ok) / wall, 2) if wall else 0.0,
             "p50_ms": pct(ok, 50), "p95_ms": pct(ok, 95), "p99_ms": pct(ok, 99), "max_ms": max(ok) if ok else float("nan"),
             "during_uploads": {"asks": len(during), "p50_ms": pct(during, 50), "p95_ms": pct(during, 95), "p99_ms": pct(during, 99)},
+            "slowest": [[round(s, 1), round(ms)] for s, ms, c in sorted(results, key=lambda x: -x[1])[:12]],
             "uploads": uploads, "uploads_listed": sum(1 for u in uploads if u["id"] in listed),
             "startup_s": round(startup, 1), "loadavg_before": load_before, "loadavg_after": load_after,
             "cores": os.cpu_count(),
