@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None, index: Any | None = None) -> Fa
         idx = index if index is not None else await run_in_threadpool(open_index, settings)
         from api.jobs import UploadJobs
 
-        backend = Backend(settings=settings, index=idx, jobs=UploadJobs(settings.upload_jobs_kept))
+        backend = Backend(settings=settings, index=idx, jobs=UploadJobs(
+            settings.upload_jobs_kept, folder=Path(settings.home) / "jobs", nice=settings.upload_job_nice))
         backend.assistant = await run_in_threadpool(make_assistant, idx, settings)
         # load the reports and the embedder now, so the first question is as fast as the rest
         warm = getattr(backend.assistant, "warm", None)

@@ -111,6 +111,11 @@ class Backend:
     jobs: Any = None  # api.jobs.UploadJobs, made by the lifespan
     _ratings_cache: OrderedDict[tuple[str, str | None], Any] = field(default_factory=OrderedDict)
     _ratings_lock: threading.Lock = field(default_factory=threading.Lock)
+    _ask_gate: threading.Semaphore | None = None
+
+    def __post_init__(self) -> None:
+        limit = int(getattr(self.settings, "ask_concurrency", 0) or 0)
+        self._ask_gate = threading.Semaphore(limit) if limit > 0 else None
 
     # ---- reports -------------------------------------------------------------------------
 
@@ -221,8 +226,21 @@ class Backend:
     def ask(self, question: str, history: list[dict[str, str]], mode: str | None = None) -> Any:
         assistant = self._assistant()
         self._check_mode(mode)
-        with assistant_errors():
+        with self._asking(), assistant_errors():
             return assistant.ask(question, history=history or None, mode=mode)
+
+    @contextmanager
+    def _asking(self) -> Iterator[None]:
+        """At most ``settings.ask_concurrency`` questions composed at once in this process, the
+        others waiting their turn in arrival order. Why: composing is Python work serialised by
+        the GIL, so 12 questions at once each take 12 times as long (the slow ones far longer),
+        and the threads' switching costs CPU too; answered in turn, a question waits for those
+        ahead of it and then runs at full speed (``bench/results/load.md``)."""
+        if self._ask_gate is None:
+            yield
+            return
+        with self._ask_gate:
+            yield
 
     async def ask_astream(self, question: str, history: list[dict[str, str]], mode: str | None = None
                           ) -> tuple[tuple[str, Any] | None, AsyncIterator[tuple[str, Any]]]:

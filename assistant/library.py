@@ -52,13 +52,21 @@ class Library:
         if self._sig is not None and gen is not None and gen == self.__dict__.get("_gen"):
             self.__dict__["_checked"] = now
             return
-        with self._lock:
+        # Questions never wait for another thread's refresh once a report set is installed: they
+        # go on with the current one (complete and consistent) until the new one is published
+        # with its boilerplate and term statistics built (``_refresh``). Before, every question
+        # of a worker queued here for seconds after each upload (bench/results/load.md).
+        if not self._lock.acquire(blocking=self._sig is None):
+            return
+        try:
             if self._sig is not None and gen is not None and gen == self.__dict__.get("_gen"):
                 return
             self._refresh(now)
             # The stamp read *before* listing: a change made meanwhile moves it again, so the
             # next refresh lists again.
             self.__dict__["_gen"] = gen
+        finally:
+            self._lock.release()
 
     def warm(self) -> None:
         """Build every library-wide cache now (servers call this at start-up, before serving):
@@ -108,9 +116,16 @@ class Library:
         kept = self.__dict__.get("_kept_cache") or {}
         for source in [k for k in kept if k not in reports]:
             kept.pop(source, None)
+        # The library-wide statistics of the new set, built before it is published, so questions
+        # answered meanwhile keep the old set's (matching ``_sig``) instead of waiting to rebuild.
+        boiler = self._count_boilerplate(reports) if self._sig is not None else None
+        stats = self._count_terms(reports) if self._sig is not None else None
         # Derived once per report set: read on every question (several times by some composers).
         self.__dict__["_sorted"] = sorted(reports.values(), key=lambda r: (r.service or "", r.published or ""))
         self.__dict__["_services"] = sorted({r.service for r in reports.values() if r.service})
+        if boiler is not None and stats is not None:
+            self.__dict__["_boiler"] = (sig, boiler)
+            self.__dict__["_df"] = (sig, *stats)
         self._sig = sig
 
     @property
@@ -181,9 +196,7 @@ class Library:
 
     def table_rows(self, source: str) -> list:
         """Label + figure rows of the report's data tables as evidence sentences (fresh copies)."""
-        from dataclasses import replace
-
-        from assistant.evidence import table_rows
+        from assistant.evidence import fresh, table_rows
 
         r = self.get(source)
         if r is None:
@@ -200,14 +213,14 @@ class Library:
 
             cache[key] = table_rows(usable_lines(r), 1, source=r.source, service=r.service, section_of=section_of,
                                     published=r.published, framework=r.framework, page_of=r.page_of)
-        return [replace(s) for s in cache[key]]
+        return [fresh(s) for s in cache[key]]
 
     def raw_sentences(self, source: str) -> list:
         """Every sentence of a report, boilerplate included (e.g. an acknowledgements line that two
         reports share word for word because the same inspector led both)."""
-        from dataclasses import replace
+        from assistant.evidence import fresh
 
-        return [replace(s) for s in self._raw_sentences(source)]
+        return [fresh(s) for s in self._raw_sentences(source)]
 
     def boilerplate(self) -> set[str]:
         """Sentences printed in two or more reports (standard descriptors, footnotes): they say
@@ -223,14 +236,17 @@ class Library:
             return self._build_boilerplate()
 
     def _build_boilerplate(self) -> set[str]:
+        out = self._count_boilerplate(self._reports)
+        self.__dict__["_boiler"] = (self._sig, out)
+        return out
+
+    def _count_boilerplate(self, reports: dict[str, Report]) -> set[str]:
         from collections import Counter
 
         counts: Counter[str] = Counter()
-        for r in self._reports.values():
+        for r in reports.values():
             counts.update(set(self._comparables(r.source)))
-        out = {t for t, c in counts.items() if c >= 2}
-        self.__dict__["_boiler"] = (self._sig, out)
-        return out
+        return {t for t, c in counts.items() if c >= 2}
 
     def term_stats(self) -> tuple[dict[str, int], int]:
         """Document frequency of every term over all sentences of all reports, and their number:
@@ -246,23 +262,27 @@ class Library:
             return self._build_term_stats()
 
     def _build_term_stats(self) -> tuple[dict[str, int], int]:
+        df, n = self._count_terms(self._reports)
+        self.__dict__["_df"] = (self._sig, df, n)
+        return df, n
+
+    def _count_terms(self, reports: dict[str, Report]) -> tuple[dict[str, int], int]:
         from collections import Counter
 
         df: Counter[str] = Counter()
         n = 0
-        for r in self._reports.values():
+        for r in reports.values():
             for s in self._raw_sentences(r.source):
                 df.update(s.terms)
                 n += 1
-        self.__dict__["_df"] = (self._sig, dict(df), n)
         return dict(df), n
 
     def sentences(self, source: str) -> list:
         """Every evidence sentence of a report (boilerplate removed), fresh copies to score."""
-        from dataclasses import replace
+        from assistant.evidence import fresh
 
         raw, _, keep = self._kept(source)
-        return [replace(s) for s, k in zip(raw, keep) if k]
+        return [fresh(s) for s, k in zip(raw, keep) if k]
 
     def _kept(self, source: str) -> tuple[list, dict, list[bool]]:
         """A report's sentences, their term index (both once per report version) and which of

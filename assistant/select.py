@@ -211,13 +211,21 @@ def with_antecedents(chosen: list[Sentence], lib: Any) -> list[Sentence]:
     order: dict[str, list[Sentence]] = {}
     for s in chosen:
         if dangling(s.text) and not any(o.source == s.source and o.line == s.line and o.index == s.index - 1 for o in out):
-            seq = order.setdefault(s.source, lib.raw_sentences(s.source))
+            # Read only (the one picked is copied below): the library's own list, not a copy of it.
+            seq = order.setdefault(s.source, _raw_shared(lib, s.source))
             prev = _previous(seq, s)
             if prev is not None and not any(prev.line == o.line and prev.index == o.index and prev.source == o.source
                                             for o in out + chosen):
                 out.append(replace(prev, score=s.score, similarity=s.similarity))
         out.append(s)
     return out
+
+
+def _raw_shared(lib: Any, source: str) -> Sequence[Sentence]:
+    """The library's cached sentences of a report, not copied (callers only read them); copying
+    all of them per dangling sentence was a tenth of a lookup's CPU time."""
+    shared = getattr(lib, "_raw_sentences", None)
+    return shared(source) if callable(shared) else lib.raw_sentences(source)
 
 
 def _previous(seq: Sequence[Sentence], s: Sentence) -> Sentence | None:

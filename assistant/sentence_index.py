@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence
 
 Postings = dict[str, tuple[int, ...]]
@@ -36,7 +35,9 @@ def matching(sentences: Sequence[Any], postings: Postings, terms: Iterable[str],
     for t in set(terms):
         for i in postings.get(t, ()):
             counts[i] = counts.get(i, 0) + 1
-    return [replace(sentences[i]) for i in sorted(counts)
+    from assistant.evidence import fresh
+
+    return [fresh(sentences[i]) for i in sorted(counts)
             if counts[i] >= min_terms and (keep is None or keep[i])]
 
 

@@ -42,9 +42,13 @@ def normalise(text: str) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+@lru_cache(maxsize=131_072)
 def comparable(text: str) -> str:
     """Normalised and case-folded, footnote markers and bold markup removed, dashes unified:
-    the form used to test containment of a quote in its source."""
+    the form used to test containment of a quote in its source.
+
+    Cached (a pure function of the text): every question compares and scores the same report
+    sentences again, and this was about a tenth of an ask's CPU time (``bench/profile_ask.py``)."""
     t = _FOOTNOTE.sub("", text or "").replace("**", "")
     t = t.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'").replace("\u2018", "'")
     t = t.replace("\u201c", '"').replace("\u201d", '"')

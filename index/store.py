@@ -56,6 +56,9 @@ class Index(IngestCommit, ViewRefresh):
         for d in (self.reports_dir, self.sources_dir):
             d.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        # The similarity cache's own lock: ``_lock`` is held by a writer for the whole write,
+        # commit and view rebuild of an upload (seconds), and a search must never wait for that.
+        self._sims_lock = threading.Lock()
         self._embedder: Any = None
         self._store: Any = None
         self._corpus: Any = None
@@ -231,7 +234,7 @@ class Index(IngestCommit, ViewRefresh):
         question searches the same text several times (a comparative answer once per service)."""
         from collections import OrderedDict
 
-        with self._lock:
+        with self._sims_lock:  # not ``_lock``: a writer holds that for seconds (bench/results/load.md)
             if getattr(self, "_sims_matrix", None) is not matrix:
                 self._sims_matrix, self._sims = matrix, OrderedDict()
             cache = self._sims
@@ -241,7 +244,7 @@ class Index(IngestCommit, ViewRefresh):
                 return got
         sims = matrix.similarities(vector)
         sims.setflags(write=False)  # shared between concurrent searches
-        with self._lock:
+        with self._sims_lock:
             if self._sims_matrix is matrix:
                 cache[text] = sims
                 while len(cache) > 32:

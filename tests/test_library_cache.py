@@ -135,3 +135,29 @@ def test_a_new_process_reads_the_saved_cut_instead_of_cutting_again(index: Index
     after = Library(index)
     after.reports  # the refresh prunes cuts of report versions no longer listed
     assert len(list((index.dir / "views" / "sentences").glob("*.pkl"))) == 1
+
+
+def test_questions_keep_the_installed_set_while_another_thread_refreshes(index: Index) -> None:
+    """A question arriving while another thread installs a new report set answers from the
+    current set at once (it used to queue behind the refresh for seconds after each upload), and
+    the new set is published with its boilerplate and term statistics already built."""
+    import threading
+
+    lib = Library(index)
+    before = {r.source for r in lib.reports}
+    stats_before = lib.term_stats()
+    result = index.ingest_bytes(derived_report("Brackenmoor", extra_lines=[PLANTED]), "brackenmoor-2024.txt")
+    assert result.status == "added"
+    got: list[set[str]] = []
+    lib.__dict__["_checked"] = 0.0  # the reader must look at the index's stamp, not the 2 s shortcut
+    with lib._lock:  # what the refreshing thread holds
+        reader = threading.Thread(target=lambda: got.append({r.source for r in lib.reports}))
+        reader.start()
+        reader.join(5)
+        assert not reader.is_alive(), "a question waited for another thread's refresh"
+    assert got == [before]
+    lib.refresh(force=True)
+    assert {r.source for r in lib.reports} == before | {"brackenmoor-2024.txt"}
+    assert lib.__dict__["_boiler"][0] == lib._sig and lib.__dict__["_df"][0] == lib._sig  # built before publishing
+    assert lib.term_stats()[1] > stats_before[1]
+    assert lib.lexical_candidates(["brackenmoor-2024.txt"], "Quillfeather")

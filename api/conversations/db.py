@@ -2,13 +2,18 @@
 
 Why migrations run at start-up: a fresh demo must work with nothing to install or run, and an
 upgraded server must never serve on an old schema. Two servers starting at once on one
-PostgreSQL take an advisory lock so only one of them migrates; SQLite's file lock does the same.
+PostgreSQL take an advisory lock so only one of them migrates. SQLite's own locking does not
+serialise them (the schema check reads before any write lock is taken, so two workers of
+``yotassist serve --workers 2`` both saw an empty database and the second failed on "table
+conversations already exists", stopping the server): an exclusive ``fcntl`` lock on a file beside
+the database does.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -49,6 +54,27 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold ``<database>.migrate.lock`` exclusively while migrating a file SQLite database (one
+    process at a time; the others wait, then find the schema up to date)."""
+    db = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not db or db == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: SQLite's own locking only
+        yield
+        return
+    with open(f"{db}.migrate.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
     """Run every Alembic migration not yet applied (from empty on a new database)."""
     from alembic import command
@@ -57,7 +83,7 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
-    with engine.begin() as conn:
+    with _sqlite_migration_lock(engine), engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
         cfg.attributes["connection"] = conn

@@ -106,10 +106,10 @@ async def upload_report(
 def upload_job(job_id: str, backend: Backend = Depends(get_backend)) -> JobOut:
     """An upload's progress: queued, running (stage and share done), then done (with the indexed
     report) or failed (with the status and reason)."""
-    job = backend.jobs.get(job_id)
+    job = backend.jobs.describe(job_id)
     if job is None:
         raise HTTPException(404, f"no upload job {job_id[:64]!r} (finished jobs are kept for a while, then forgotten)")
-    return job.out()
+    return job
 
 
 @router.delete(

@@ -121,7 +121,7 @@ def lookup(route: Route, lib: Library, index: Any, k: int = 3) -> Draft:
     topic = _QUESTION_FRAME.sub(" ", topic)
     # One fresh copy of each report's sentences per question (copying is the costly part).
     own = _Sentences(lib)
-    lexical = [s for r in scope for s in lexical_candidates(own(r.source), topic)]
+    lexical = [s for r in scope for s in own.lexical(r.source, topic)]
     if want_figure:
         # Figures printed only in data tables (caseloads, headcount, budget, rates) are evidence too.
         lexical += [s for r in scope for s in lexical_candidates(lib.table_rows(r.source), topic)]
@@ -215,16 +215,51 @@ def _dup_of(s: Sentence, chosen: Sequence[Sentence]) -> bool:
 
 
 class _Sentences:
-    """``lib.sentences(source)``, copied once per question and reused."""
+    """``lib.sentences(source)``, copied once per question and reused; each sentence is copied
+    only when first reached, whether through the whole list or through ``lexical``, so a sentence
+    is one object for the whole question whichever way it was found (composers compare by
+    identity). Why lazily: the lexical pass used to copy every sentence of every report in scope
+    to keep the few sharing a term with the question (``bench/profile_ask.py``)."""
 
     def __init__(self, lib: Library) -> None:
         self.lib = lib
         self._got: dict[str, list[Sentence]] = {}
+        self._copies: dict[str, dict[int, Sentence]] = {}
+
+    def _copy(self, source: str, raw: Sequence[Sentence], i: int) -> Sentence:
+        from assistant.evidence import fresh
+
+        made = self._copies.setdefault(source, {})
+        got = made.get(i)
+        if got is None:
+            got = made[i] = fresh(raw[i])
+        return got
 
     def __call__(self, source: str) -> list[Sentence]:
         if source not in self._got:
-            self._got[source] = self.lib.sentences(source)
+            kept = getattr(self.lib, "_kept", None)
+            if kept is None:  # not a Library (a test double of its interface): plain copies
+                self._got[source] = self.lib.sentences(source)
+            else:
+                raw, _, keep = kept(source)
+                self._got[source] = [self._copy(source, raw, i) for i, k in enumerate(keep) if k]
         return self._got[source]
+
+    def lexical(self, source: str, topic: str) -> list[Sentence]:
+        """Exactly ``evidence.lexical_candidates(self(source), topic)``, through the report's term
+        index (``assistant.sentence_index``): only the matching sentences are copied."""
+        kept = getattr(self.lib, "_kept", None)
+        if kept is None or source in self._got:
+            return lexical_candidates(self(source), topic)
+        from assistant.evidence import QUERY_GENERIC
+        from assistant.text import content_terms
+
+        raw, postings, keep = kept(source)
+        terms = set(content_terms(topic)) - QUERY_GENERIC
+        hits: set[int] = set()
+        for t in terms:
+            hits.update(postings.get(t, ()))
+        return [self._copy(source, raw, i) for i in sorted(hits) if keep[i]]
 
 
 def semantic_candidates(lib: Library, sources: Sequence[str], question: str, sentences_of, n: int) -> list[Sentence]:
