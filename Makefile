@@ -17,18 +17,23 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 # torch first: 2.13.0 is the local CPU wheel; anything else pulls a multi-GB CUDA build. pip installs
-# it (pip's configuration knows where the local wheel lies) together with uv, which then resolves and
-# installs everything else: the same versions as pip in about 30 s instead of about 6 minutes of pip
-# resolving twice (measured on a clean clone, 2 cores). torch==2.13.0 is repeated so uv keeps the
-# installed CPU build and never swaps it.
+# it (pip's configuration knows where the local wheel lies). uv then resolves and installs everything
+# else: the same versions as pip in about 30 s instead of about 6 minutes of pip resolving twice
+# (measured in a fresh venv, 2 cores). torch==2.13.0 is repeated so uv keeps the installed CPU build.
+# uv has its own stamp so a checkout installed before uv was used gets it too.
 $(STAMPS)/torch: | $(VENV)/bin/python
 	@mkdir -p $(STAMPS)
-	$(PIP) install -q torch==2.13.0 uv
+	$(PIP) install -q torch==2.13.0
+	@touch $@
+
+$(STAMPS)/uv: | $(VENV)/bin/python
+	@mkdir -p $(STAMPS)
+	$(PIP) install -q uv
 	@touch $@
 
 UV_PIP := $(VENV)/bin/uv pip install -q --python $(VENV)/bin/python $(if $(PIP_FIND_LINKS),--find-links $(PIP_FIND_LINKS))
 
-$(STAMPS)/install: pyproject.toml $(STAMPS)/torch
+$(STAMPS)/install: pyproject.toml $(STAMPS)/torch $(STAMPS)/uv
 	$(UV_PIP) torch==2.13.0 -e .
 	@touch $@
 
