@@ -16,18 +16,29 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# torch first: 2.13.0 is the local CPU wheel; anything else pulls a multi-GB CUDA build.
+# torch first: 2.13.0 is the local CPU wheel; anything else pulls a multi-GB CUDA build. pip installs
+# it (pip's configuration knows where the local wheel lies). uv then resolves and installs everything
+# else: the same versions as pip in about 30 s instead of about 6 minutes of pip resolving twice
+# (measured in a fresh venv, 2 cores). torch==2.13.0 is repeated so uv keeps the installed CPU build.
+# uv has its own stamp so a checkout installed before uv was used gets it too.
 $(STAMPS)/torch: | $(VENV)/bin/python
 	@mkdir -p $(STAMPS)
 	$(PIP) install -q torch==2.13.0
 	@touch $@
 
-$(STAMPS)/install: pyproject.toml $(STAMPS)/torch
-	$(PIP) install -q torch==2.13.0 -e .
+$(STAMPS)/uv: | $(VENV)/bin/python
+	@mkdir -p $(STAMPS)
+	$(PIP) install -q uv
+	@touch $@
+
+UV_PIP := $(VENV)/bin/uv pip install -q --python $(VENV)/bin/python $(if $(PIP_FIND_LINKS),--find-links $(PIP_FIND_LINKS))
+
+$(STAMPS)/install: pyproject.toml $(STAMPS)/torch $(STAMPS)/uv
+	$(UV_PIP) torch==2.13.0 -e .
 	@touch $@
 
 $(STAMPS)/install-test: pyproject.toml $(STAMPS)/install
-	$(PIP) install -q torch==2.13.0 -e '.[test]'
+	$(UV_PIP) torch==2.13.0 -e '.[test]'
 	@touch $@
 
 install: $(STAMPS)/install

@@ -5,6 +5,7 @@ started on one continues on the other with a follow-up that needs the stored his
 from __future__ import annotations
 
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -28,11 +29,19 @@ def test_two_servers_one_chroma_one_postgresql(chroma_server: str, pg_server, tm
     assert proc.returncode == 0, proc.stderr[-2000:]
     servers = []
     try:
-        for name in ("a", "b"):
+        def start(name: str):
             home = tmp_path / name
             home.mkdir()
-            servers.append(start_server(home / "index", home, YOTASSIST_CHROMA_URL=chroma_server,
-                                        YOTASSIST_DATABASE_URL=db))
+            return start_server(home / "index", home, YOTASSIST_CHROMA_URL=chroma_server, YOTASSIST_DATABASE_URL=db)
+
+        # Both processes start at once (each pays its own imports; two cores, so about one start's
+        # wait instead of two). A start that fails still lets the other one be stopped below.
+        with ThreadPoolExecutor(2) as pool:
+            futures = [pool.submit(start, name) for name in ("a", "b")]
+        servers += [f.result() for f in futures if f.exception() is None]
+        for f in futures:
+            if f.exception() is not None:
+                raise f.exception()
         a, b = (httpx.Client(base_url=s.base_url, timeout=120) for s in servers)
         listed = [sorted(r["id"] for r in c.get("/api/reports").json()) for c in (a, b)]
         assert listed[0] == listed[1] == sorted(p.name for p in sample_files())
