@@ -154,7 +154,14 @@ class Backend:
         No in-process lock is held: the index takes its cross-process write lock only to write
         and commit, so searches, deletions and CLI commands are not held up by the embedding."""
         try:
-            result = self.index.ingest_bytes(data, filename, allow_unstructured=force, progress=progress, parsed=parsed)
+            if self.settings.upload_in_child:
+                from api.ingest_child import ingest_bytes_in_child
+
+                result = ingest_bytes_in_child(self.index.settings, self.index.dir, self.index.chroma_url, data, filename,
+                                               allow_unstructured=force, progress=progress,
+                                               nice=self.settings.upload_job_nice)
+            else:
+                result = self.index.ingest_bytes(data, filename, allow_unstructured=force, progress=progress, parsed=parsed)
         except Exception as exc:  # IngestError and friends: the file, not the server, is at fault
             from ingest.errors import IngestError
 

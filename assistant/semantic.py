@@ -26,6 +26,10 @@ class SentenceVectors:
         self._embedder = getattr(index, "embedder", None)
         self._mem: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        # Texts another thread is encoding right now, and the event it sets when done: after an
+        # upload, every question in flight needs the new report's sentences at once, and 20
+        # threads each encoding the same 500 sentences stalled the server for 10 s (py-spy).
+        self._inflight: dict[str, threading.Event] = {}
         self.encoded = 0  # texts that missed the in-process map (read from sqlite or encoded)
 
     @property
@@ -38,12 +42,33 @@ class SentenceVectors:
             return np.zeros((0, 384), dtype=np.float32)
         todo = [t for t in dict.fromkeys(texts) if t not in self._mem]
         if todo:
-            got = np.asarray(self._embedder.embed_documents(todo), dtype=np.float32)
-            norms = np.linalg.norm(got, axis=1, keepdims=True)
-            got = got / np.where(norms == 0, 1.0, norms)
+            done = threading.Event()
             with self._lock:
-                self._mem.update(zip(todo, got))
-                self.encoded += len(todo)
+                mine = [t for t in todo if t not in self._mem and t not in self._inflight]
+                waits = {id(e): e for t in todo if (e := self._inflight.get(t)) is not None}
+                for t in mine:
+                    self._inflight[t] = done
+            try:
+                if mine:
+                    got = np.asarray(self._embedder.embed_documents(mine), dtype=np.float32)
+                    norms = np.linalg.norm(got, axis=1, keepdims=True)
+                    got = got / np.where(norms == 0, 1.0, norms)
+                    with self._lock:
+                        self._mem.update(zip(mine, got))
+                        self.encoded += len(mine)
+            finally:
+                with self._lock:
+                    for t in mine:
+                        self._inflight.pop(t, None)
+                done.set()
+            for e in waits.values():
+                e.wait()
+            missing = [t for t in todo if t not in self._mem]  # the other thread failed: encode them here
+            if missing:
+                got = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
+                norms = np.linalg.norm(got, axis=1, keepdims=True)
+                with self._lock:
+                    self._mem.update(zip(missing, got / np.where(norms == 0, 1.0, norms)))
         return np.vstack([self._mem[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:

@@ -223,6 +223,10 @@ class Settings(BaseSettings):
     upload_job_nice: int = Field(
         default=10, ge=0, le=19, description="How much the upload worker thread lowers its CPU priority (nice "
         "increment, Linux), so questions keep their latency while an upload is indexed; 0 keeps it equal.")
+    upload_in_child: bool = Field(
+        default=True, description="Index each web upload in a child process (at the upload_job_nice priority) "
+        "instead of a thread of the server, so the upload does not share the worker's interpreter (GIL) with the "
+        "questions being answered; see api/ingest_child.py and bench/results/load.md.")
     ratings_cache_entries: int = Field(
         default=256, ge=1, description="Rated reports kept in memory by the server (least recently used dropped)."
     )
@@ -274,7 +278,7 @@ class Settings(BaseSettings):
 
 _NOT_IN_FINGERPRINT = {"api_key", "home", "index", "chroma_url", "models_dir", "database_url", "host", "port",
                        "cors_origins", "allowed_hosts", "max_upload_mb", "max_parse_mb", "write_lock_timeout_s",
-                       "ratings_cache_entries", "history_turns", "upload_job_nice",
+                       "ratings_cache_entries", "history_turns", "upload_job_nice", "upload_in_child",
                        "ask_concurrency"}
 
 

@@ -80,6 +80,7 @@ const STAGES = {
   starting: "Starting",
   parsing: "Parsing",
   chunking: "Splitting into passages",
+  preparing: "Preparing its sentences for questions",
   embedding: "Indexing passages",
   writing: "Saving to the index",
   done: "Done",
