@@ -204,14 +204,16 @@ class CachedEmbedder:
         Why: a cold CLI question spends ~0.4 s creating the ONNX Runtime session, which runs in
         C++ with the GIL released, and ~1 s importing the answer chain (LangChain), which is pure
         Python; on a second core the two overlap. A failure here is left for the first real use
-        to raise (with its own clear message)."""
+        to raise (with its own clear message). Not a daemon thread: a command that exits early
+        (a bad argument found after the index opened) must wait for the session to be made, as
+        the interpreter aborting inside ONNX Runtime's C++ kills the process with SIGABRT."""
         def load() -> None:
             try:
                 self.encoder
             except Exception:  # noqa: BLE001 - reported by the first query instead
                 pass
 
-        t = threading.Thread(target=load, name="yotassist-embedder-load", daemon=True)
+        t = threading.Thread(target=load, name="yotassist-embedder-load", daemon=False)
         t.start()
         return t
 
