@@ -22,6 +22,7 @@ stdout and pickles its ``IngestResult`` -- or the exception it raised -- to a re
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
 import subprocess
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from index.results import IngestResult
+
+log = logging.getLogger("yotassist.uploads")
 
 
 class ChildIngestError(RuntimeError):
@@ -75,6 +78,9 @@ def ingest_bytes_in_child(settings: Any, index_dir: Path, chroma_url: str | None
             raise ChildIngestError(f"the indexing process ended without a result ({last[0][:300]})") from None
         if isinstance(outcome, BaseException):
             raise outcome
+        for line in stderr.splitlines():  # what the child had to say (e.g. evidence not prepared) reaches the log
+            if line.startswith("yotassist:"):
+                log.warning("upload %s: %s", filename, line[len("yotassist:"):].strip())
         return outcome
     finally:
         for p in (upload, result_path):
@@ -138,8 +144,9 @@ def _prepare_evidence(idx: Any, source: str) -> None:
         lib = Library(idx)
         texts = [s.text for s in lib.sentences(source)] + [s.text for s in lib.table_rows(source)]
         vectors_of(lib).warm(texts)
-    except Exception:  # noqa: BLE001 - an optimisation, never a reason to fail the upload
-        pass
+    except Exception as exc:  # noqa: BLE001 - an optimisation, never a reason to fail the upload
+        print(f"yotassist: could not prepare {source}'s evidence ({type(exc).__name__}: {exc}); "
+              "its first questions will compute it", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -50,12 +50,7 @@ class SentenceVectors:
                     self._inflight[t] = done
             try:
                 if mine:
-                    got = np.asarray(self._embedder.embed_documents(mine), dtype=np.float32)
-                    norms = np.linalg.norm(got, axis=1, keepdims=True)
-                    got = got / np.where(norms == 0, 1.0, norms)
-                    with self._lock:
-                        self._mem.update(zip(mine, got))
-                        self.encoded += len(mine)
+                    self._encode(mine)
             finally:
                 with self._lock:
                     for t in mine:
@@ -65,11 +60,16 @@ class SentenceVectors:
                 e.wait()
             missing = [t for t in todo if t not in self._mem]  # the other thread failed: encode them here
             if missing:
-                got = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
-                norms = np.linalg.norm(got, axis=1, keepdims=True)
-                with self._lock:
-                    self._mem.update(zip(missing, got / np.where(norms == 0, 1.0, norms)))
+                self._encode(missing)
         return np.vstack([self._mem[t] for t in texts])
+
+    def _encode(self, texts: list[str]) -> None:
+        """Unit vectors for ``texts`` (through the embedder's cache) into the in-process map."""
+        got = np.asarray(self._embedder.embed_documents(texts), dtype=np.float32)
+        norms = np.linalg.norm(got, axis=1, keepdims=True)
+        with self._lock:
+            self._mem.update(zip(texts, got / np.where(norms == 0, 1.0, norms)))
+            self.encoded += len(texts)
 
     def query(self, text: str) -> np.ndarray:
         v = np.asarray(self._embedder.embed_query(text), dtype=np.float32)

@@ -20,7 +20,7 @@ Composer = Callable[[Route, Library, Any], "cx.Draft"]
 
 # Composers whose modules are imported on first use: rating reasoning and drafting pull in the
 # rating module and the drafting classifiers (~0.4 s at a cold start), which a lookup never needs.
-LAZY = {"whatif": ("assistant.compose_whatif", "whatif"), "drafting_kit": ("assistant.drafting", "draft_bullets")}
+LAZY_MODULES = ("assistant.compose_whatif", "assistant.drafting")
 
 
 def _lazy(module: str, name: str) -> Composer:
@@ -33,7 +33,7 @@ def _lazy(module: str, name: str) -> Composer:
 
 def import_all() -> None:
     """Import every lazily imported composer now (a server does this at start-up)."""
-    for module, _ in LAZY.values():
+    for module in LAZY_MODULES:
         importlib.import_module(module)
 
 
@@ -73,7 +73,7 @@ COMPOSERS: dict[str, Composer] = {
     "comparative": cx.comparative,
     "methodology": cx.methodology,
     "drafting": compose_drafting,
-    "whatif": _lazy(*LAZY["whatif"]),
+    "whatif": _lazy("assistant.compose_whatif", "whatif"),
 }
 
 
